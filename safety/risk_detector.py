@@ -1,0 +1,179 @@
+"""Deterministic risk detection: does this message signal a crisis?
+
+Used in two places (defence in depth): inside the Rasa NLU pipeline
+(components/risk_component.py) where a hit forces the `crisis` intent, and in
+the action server, which re-checks a message before answering it.
+
+Tiers:
+  hard  a risk statement: the crisis reply only
+  soft  every risk statement is negated ("I'm not suicidal"): the normal answer
+        plus a short resources line. Negation softens, it never silences.
+  none  nothing found
+"""
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from safety.normalize import TextNormalizer
+from safety.patterns import Match, Pattern, PatternMatcher, Token, compile_pattern
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LEXICON = PROJECT_ROOT / "content" / "risk_lexicon.yml"
+DEFAULT_SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy_en"
+
+HARD, SOFT, NONE = "hard", "soft", "none"
+NEGATION_WINDOW = 4
+SUBJECT_WINDOW = 6
+FIRST_PERSON = frozenset({"i", "me", "myself", "my", "mine"})
+THIRD_PERSON = "third_person"
+IDIOM = "idiom"
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    tier: str = NONE
+    category: Optional[str] = None  # the primary category
+    categories: Tuple[str, ...] = ()  # every category found, primary first
+    matches: Tuple[str, ...] = field(default=(), compare=False)  # lexicon lines hit
+
+    @property
+    def is_hard(self) -> bool:
+        return self.tier == HARD
+
+    def as_dict(self) -> Dict[str, Any]:
+        # `matches` stays out: it quotes the visitor's own risk words.
+        return {"tier": self.tier, "category": self.category, "categories": list(self.categories)}
+
+
+class RiskDetector:
+    def __init__(self, lexicon: Dict[str, Any], nlp: Any) -> None:
+        self._nlp = nlp
+        self._normalize = TextNormalizer(
+            leet=lexicon.get("leet", {}),
+            emoji=lexicon.get("emoji", {}),
+            rules=[tuple(rule) for rule in lexicon.get("normalize", [])],
+        )
+        negation = lexicon.get("negation", {})
+        self._negation_cues = frozenset(negation.get("cues", []))
+        self._not_negating_before = frozenset(negation.get("not_before", []))
+        self._clause_breaks = frozenset(str(b) for b in negation.get("clause_breaks", []))
+        categories = lexicon["categories"]
+        self.category_order: List[str] = list(categories)
+        self._third_person_subjects = frozenset(
+            categories.get(THIRD_PERSON, {}).get("third_person_subjects", [])
+        )
+        self._topic_context = frozenset(lexicon.get("topic_context", []))
+        patterns = [
+            Pattern(source, name, kind, compile_pattern(source))
+            for name, spec in categories.items()
+            for kind, key in (("hard", "hard"), ("topic", "topics"), ("soft", "soft"))
+            for source in spec.get(key, [])
+        ]
+        patterns += [
+            Pattern(source, IDIOM, "idiom", compile_pattern(source))
+            for source in lexicon.get("idioms", [])
+        ]
+        self._matcher = PatternMatcher(patterns)
+
+    @classmethod
+    def load(
+        cls,
+        lexicon_path: Path = DEFAULT_LEXICON,
+        spacy_path: Path = DEFAULT_SPACY_PIPELINE,
+    ) -> "RiskDetector":
+        import spacy  # imported here: it is slow and only needed at load time
+
+        with open(lexicon_path, encoding="utf-8") as f:
+            lexicon = yaml.safe_load(f)
+        return cls(lexicon, spacy.load(spacy_path))
+
+    def tokens(self, text: str) -> List[Token]:
+        doc = self._nlp(self._normalize(text))
+        return [Token(t.text, t.lemma_ or t.text) for t in doc if not t.is_space]
+
+    def assess(self, text: Optional[str]) -> RiskAssessment:
+        if not text or not text.strip():
+            return RiskAssessment()
+        tokens = self.tokens(text)
+        terms = self._matcher.token_terms(tokens)
+        matches = self._matcher.find(tokens, terms)
+        idioms = [m for m in matches if m.label == IDIOM]
+        risks = [
+            m for m in matches
+            if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
+        ]
+        if not risks:
+            return RiskAssessment()
+        risks = [self._resolve_subject(m, tokens) for m in risks]
+        about_topic = any(t.text in self._topic_context or t.lemma in self._topic_context for t in tokens)
+        hard = [m for m in risks if self._is_hard(m, tokens, terms, about_topic)]
+        decisive = hard or risks
+        # Statements outrank bare topic words when choosing the primary category
+        # ("I'm going to unalive my ex" is harm to others, not suicide).
+        # A topic word about someone else ("my roommate overdosed") is a statement.
+        ranked = sorted(
+            decisive,
+            key=lambda m: (m.pattern.kind == "topic" and m.label != THIRD_PERSON, self.category_order.index(m.label)),
+        )
+        categories = tuple(dict.fromkeys(m.label for m in ranked))
+        assessment = RiskAssessment(
+            tier=HARD if hard else SOFT,
+            category=categories[0],
+            categories=categories,
+            matches=tuple(m.pattern.source for m in decisive),
+        )
+        logger.debug("Risk assessment %s from lexicon lines %s", assessment.as_dict(), assessment.matches)
+        return assessment
+
+    def _is_hard(self, m: Match, tokens: Sequence[Token], terms: Sequence[Any], about_topic: bool) -> bool:
+        if m.pattern.kind == "soft" or (m.pattern.kind == "topic" and about_topic):
+            return False
+        return not self._is_negated(m, tokens, terms)
+
+    def _clause_before(self, m: Match, tokens: Sequence[Token], window: int) -> List[Token]:
+        """The tokens just before a match, back to the start of its clause."""
+        before: List[Token] = []
+        for token in reversed(tokens[max(0, m.start - window): m.start]):
+            if token.text in self._clause_breaks:
+                break
+            before.append(token)
+        return before  # nearest first
+
+    def _is_negation_cue(self, i: int, tokens: Sequence[Token]) -> bool:
+        following = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        return tokens[i].text in self._negation_cues and following not in self._not_negating_before
+
+    def _is_negated(self, m: Match, tokens: Sequence[Token], terms: Sequence[Any]) -> bool:
+        """A cue just before the match, or inside it where a gap skipped it
+        ("I'm not suicidal" matched by "i ~ suicid*")."""
+        start = m.start - len(self._clause_before(m, tokens, NEGATION_WINDOW))
+        if any(self._is_negation_cue(i, tokens) for i in range(start, m.start)):
+            return True
+        own_terms = m.pattern.terms
+        return any(
+            self._is_negation_cue(i, tokens) and not (terms[i] & own_terms)
+            for i in range(m.start, m.end)
+        )
+
+    def _resolve_subject(self, m: Match, tokens: Sequence[Token]) -> Match:
+        """'my brother took too many pills' is about someone else: third_person.
+
+        The nearest subject before the match decides; "my" does not count as
+        first person there ("my friend"), but it does inside the match ("kill
+        my neighbour" stays harm to others)."""
+        if m.label == THIRD_PERSON or THIRD_PERSON not in self.category_order:
+            return m
+        # "my uncle molested me": the visitor is the one it happens to.
+        if any(t.text in FIRST_PERSON for t in tokens[m.start: m.end + 1]):
+            return m
+        for token in self._clause_before(m, tokens, SUBJECT_WINDOW):
+            if token.text in FIRST_PERSON and token.text != "my":
+                return m
+            if token.text in self._third_person_subjects:
+                return Match(m.pattern, m.start, m.end, THIRD_PERSON)
+        return m
