@@ -1,0 +1,1 @@
+"""Custom actions (rasa-sdk): FAQ answers, small talk and crisis replies."""

@@ -1,0 +1,46 @@
+"""The crisis reply: resources first, for every risk message, whatever the flow."""
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import crisis_reply, escalation_log, staff_alert
+from actions.safety import assess
+from safety.risk_detector import HARD, RiskAssessment
+
+logger = logging.getLogger(__name__)
+
+
+async def respond(
+    dispatcher: CollectingDispatcher, tracker: Tracker, risk: RiskAssessment
+) -> List[Dict[Text, Any]]:
+    """Sends the crisis reply and remembers the escalation in the conversation."""
+    categories = list(risk.categories)
+    text, links = crisis_reply.compose(categories)
+    # One message: the text works on every channel; `links` lets the web
+    # widget (and other rich channels) show tap-to-call / tap-to-text buttons.
+    dispatcher.utter_message(text=text, json_message={"crisis_links": links})
+    category = risk.category or "unspecified"
+    logger.info("Crisis escalation: category=%s tier=%s", category, HARD)
+    escalation_log.record(category, HARD)
+    staff_alert.notify(category, HARD, tracker.sender_id)
+    # crisis_pending=False tells the rules the reply went out (see data/rules.yml:
+    # if it stays True, Rasa sends its own fail-closed response).
+    return [SlotSet("crisis_pending", False), SlotSet("crisis_escalated", True)]
+
+
+class ActionCrisisReply(Action):
+    def name(self) -> Text:
+        return "action_crisis_reply"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        risk = assess(tracker)
+        if not risk.is_hard:
+            # The statistical classifier alone predicted `crisis`: escalate all
+            # the same (it may catch implicit messages the lexicon misses).
+            risk = RiskAssessment(HARD, None, ())
+        return await respond(dispatcher, tracker, risk)

@@ -1,0 +1,35 @@
+"""The base for answering actions: every answer passes the safety check first."""
+from abc import abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import crisis, crisis_reply
+from actions.safety import assess, escalated_before
+
+
+class SafeAnswerAction(Action):
+    """Subclasses say what to answer; this class decides if it may be said.
+
+    A hard risk turns the answer into the crisis reply. A soft risk, or an
+    earlier escalation in this conversation, adds a short resources line.
+    """
+
+    # Abstract, so that rasa-sdk registers only the subclasses.
+    @abstractmethod
+    def name(self) -> Text: ...
+
+    @abstractmethod
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        risk = assess(tracker)
+        if risk.is_hard:
+            return await crisis.respond(dispatcher, tracker, risk)
+        self.answer(dispatcher, tracker)
+        if risk.tier == "soft" or escalated_before(tracker):
+            dispatcher.utter_message(text=crisis_reply.soft_line())
+        return []
