@@ -1,0 +1,56 @@
+# The two commands that matter:  make run   and   make test
+# Everything installs and trains itself on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SPACY_PIPELINE := build/spacy_en/meta.json
+MODEL := models/faq.tar.gz
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: install train run shell test validate bench-detector escalations clean
+
+install: $(INSTALLED) $(SPACY_PIPELINE)
+
+# Python 3.10 comes from .python-version (pyenv). Top-level requirements are
+# installed under the full resolved lock, so every machine gets the same set.
+$(INSTALLED): requirements.in requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Rasa 3.6 needs Python 3.10, got " + sys.version' 
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.in -c requirements.lock
+	touch $@
+
+$(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
+	$(BIN)/python scripts/build_spacy_pipeline.py
+
+train: $(MODEL)
+
+$(MODEL): $(INSTALLED) $(SPACY_PIPELINE) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml components/*.py)
+	$(BIN)/rasa train --fixed-model-name faq --out models
+
+# Starts the action server and the Rasa server (REST + socket.io); Ctrl-C stops both.
+run: train
+	scripts/run.sh
+
+# Talk to the bot in the terminal, with the action server running.
+shell: train
+	scripts/run.sh shell
+
+test: install
+	scripts/test.sh
+
+validate: install
+	$(BIN)/rasa data validate --fail-on-warnings
+
+# Risk detector speed: median and p99 per message over the crisis corpus.
+bench-detector: install
+	$(BIN)/python scripts/bench_detector.py
+
+# Crisis escalation counts by category (no message text is stored).
+escalations: install
+	$(BIN)/python -m actions.escalation_log
+
+clean:
+	rm -rf models build .rasa results tests/artifacts

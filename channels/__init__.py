@@ -1,0 +1,1 @@
+"""Input channels (Rasa connectors) configured in credentials.yml."""

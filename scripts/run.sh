@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server; stops both on Ctrl-C.
+#   scripts/run.sh          REST + socket.io channels on RASA_PORT (5005)
+#   scripts/run.sh shell    `rasa shell` in this terminal
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
+
+pids=()
+stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+"$BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
+pids+=($!)
+for _ in $(seq 1 120); do
+  curl -sf "http://localhost:$ACTIONS_PORT/health" >/dev/null && break
+  sleep 0.5
+done
+
+if [[ "${1:-}" == "shell" ]]; then
+  "$BIN/rasa" shell -m models/faq.tar.gz --endpoints endpoints.yml
+  exit 0
+fi
+
+echo "Starting the bot (about 15 s)..."
+"$BIN/rasa" run -m models/faq.tar.gz --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints endpoints.yml &
+pids+=($!)
+for _ in $(seq 1 240); do
+  curl -sf "http://localhost:$RASA_PORT/" >/dev/null && break
+  sleep 0.5
+done
+cat <<MSG
+
+  The bot is ready.
+  REST:       curl -s localhost:$RASA_PORT/webhooks/rest/webhook \\
+                -d '{"sender": "me", "message": "Do therapists really care about their clients?"}'
+  socket.io:  http://localhost:$RASA_PORT/socket.io
+  Stop with Ctrl-C.
+
+MSG
+wait -n

@@ -1,0 +1,186 @@
+"""Shared fixtures: a model trained once per session, and the real servers.
+
+Server fixtures start the real action server (rasa-sdk) and the real Rasa
+server (`rasa run`) on free ports, talk to them over HTTP, and stop them.
+Their logs go to tests/artifacts/ (also scanned by the privacy test).
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+DATA = ROOT / "tests" / "data"
+BASE_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def load_yaml(path: Path) -> Any:
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@pytest.fixture(scope="session")
+def crisis_corpus() -> Dict[str, Any]:
+    return load_yaml(DATA / "crisis_corpus.yml")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} did not come up in {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory) -> Path:
+    """Trains the project's model from scratch (no cache) once per session."""
+    out = tmp_path_factory.mktemp("models")
+    env = {**BASE_ENV, "RASA_CACHE_DIRECTORY": str(tmp_path_factory.mktemp("rasa-cache"))}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTIFACTS / "train.log", "w") as log:
+        subprocess.run(
+            [str(BIN / "rasa"), "train", "--fixed-model-name", "test", "--out", str(out)],
+            cwd=ROOT, env=env, check=True, stdout=log, stderr=subprocess.STDOUT,
+        )
+    return out / "test.tar.gz"
+
+
+class Bot:
+    """The REST channel of a running Rasa server."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.webhook = f"{url}/webhooks/rest/webhook"
+
+    def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        response = requests.post(self.webhook, json={"sender": sender, "message": text}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    @staticmethod
+    def texts(messages: List[Dict[str, Any]]) -> str:
+        return "\n\n".join(m["text"] for m in messages if m.get("text"))
+
+
+class Servers:
+    """Starts an action server (optional) and a Rasa server; stops both."""
+
+    def __init__(self, name: str, model: Path, tmp: Path, action_env: Optional[Dict[str, str]] = None,
+                 with_actions: bool = True) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.processes: List[subprocess.Popen] = []
+        self.logs = [ARTIFACTS / f"{name}-actions.log", ARTIFACTS / f"{name}-rasa.log"]
+        actions_port = free_port()
+        if with_actions:
+            actions = self._start(
+                [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+                self.logs[0], {**BASE_ENV, **(action_env or {})},
+            )
+            wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions)
+        endpoints = tmp / f"{name}-endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+        rasa_port = free_port()
+        rasa = self._start(
+            [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(rasa_port),
+             "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
+            self.logs[1], BASE_ENV,
+        )
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa)
+        self.bot = Bot(f"http://127.0.0.1:{rasa_port}")
+
+    def _start(self, args: List[str], log: Path, env: Dict[str, str]) -> subprocess.Popen:
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class StaffWebhook:
+    """A local HTTP receiver standing in for the practice's alert webhook."""
+
+    def __init__(self) -> None:
+        self.received: List[Dict[str, Any]] = []
+        self.hang_seconds = 0.0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server API
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.received.append(json.loads(body))
+                time.sleep(receiver.hang_seconds)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/alert"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def staff_webhook() -> Iterator[StaffWebhook]:
+    webhook = StaffWebhook()
+    yield webhook
+    webhook.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def escalation_db(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("var") / "escalations.db"
+
+
+@pytest.fixture(scope="session")
+def servers(trained_model, staff_webhook, escalation_db, tmp_path_factory) -> Iterator[Servers]:
+    env = {
+        "STAFF_ALERT_WEBHOOK_URL": staff_webhook.url,
+        "STAFF_ALERT_TIMEOUT": "5",
+        "ESCALATION_DB": str(escalation_db),
+    }
+    running = Servers("bot", trained_model, tmp_path_factory.mktemp("servers"), env)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def bot(servers) -> Bot:
+    return servers.bot

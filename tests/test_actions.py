@@ -1,0 +1,142 @@
+"""Custom actions, run with rasa-sdk's real Tracker and CollectingDispatcher."""
+import asyncio
+import sqlite3
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import content, escalation_log
+from actions.conversation import ActionSmallTalk
+from actions.crisis import ActionCrisisReply
+from actions.faq import ActionAnswerFaq
+from tests.test_content import FAQ_INTENTS
+
+SOFT_LINE_MARK = "If things ever feel like too much"
+
+
+def tracker_for(text: str, intent: Optional[str], slots: Optional[Dict[str, Any]] = None,
+                risk: Optional[Dict[str, Any]] = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    if risk is not None:
+        latest["risk"] = risk
+    return Tracker.from_dict({
+        "sender_id": "test-visitor",
+        "slots": slots or {},
+        "latest_message": latest,
+        "events": [],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+    })
+
+
+def run(action, tracker: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+@pytest.fixture(autouse=True)
+def escalation_db_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESCALATION_DB", str(tmp_path / "escalations.db"))
+    monkeypatch.delenv("STAFF_ALERT_WEBHOOK_URL", raising=False)
+    return tmp_path / "escalations.db"
+
+
+@pytest.mark.parametrize("intent", FAQ_INTENTS)
+def test_each_faq_intent_gets_the_articles_answer(intent):
+    question = content.answers()["faq"][intent]["question"]
+    messages, events = run(ActionAnswerFaq(), tracker_for(question, intent))
+    assert [m["text"] for m in messages] == [content.faq_answer(intent)]
+    assert events == []
+
+
+def test_a_risk_message_routed_to_an_faq_answer_gets_the_crisis_reply_instead():
+    """Defence in depth: even if NLU said ask_build_trust, the action re-checks."""
+    messages, events = run(ActionAnswerFaq(), tracker_for("how do I trust my therapist, I want to kill myself", "ask_build_trust"))
+    text = " ".join(m["text"] for m in messages if m.get("text"))
+    assert "988" in text and "911" in text
+    assert content.faq_answer("ask_build_trust") not in text
+    assert SlotSet("crisis_escalated", True) in events
+
+
+def test_after_an_escalation_answers_carry_a_resources_line():
+    messages, _ = run(ActionAnswerFaq(), tracker_for("do therapists care?", "ask_therapists_care", {"crisis_escalated": True}))
+    assert messages[0]["text"] == content.faq_answer("ask_therapists_care")
+    assert SOFT_LINE_MARK in messages[1]["text"] and "988" in messages[1]["text"]
+
+
+def test_a_negated_risk_gets_the_answer_and_a_resources_line():
+    messages, events = run(ActionAnswerFaq(), tracker_for("I'm not suicidal, just stressed. do therapists care?", "ask_therapists_care"))
+    assert messages[0]["text"] == content.faq_answer("ask_therapists_care")
+    assert SOFT_LINE_MARK in messages[1]["text"]
+    assert events == []
+
+
+def test_a_plain_question_gets_no_resources_line():
+    messages, _ = run(ActionAnswerFaq(), tracker_for("do therapists care?", "ask_therapists_care"))
+    assert len(messages) == 1
+
+
+@pytest.mark.parametrize(
+    "text, category, must_contain",
+    [
+        ("i wanna kms", "suicide", ["988", "741741", "911"]),
+        ("i cut myself again last night", "self_harm", ["988", "urge"]),
+        ("i'm going to stab my roommate", "harm_to_others", ["988", "move away"]),
+        ("my husband hits me", "abuse", ["1-800-799-7233", "not your fault", "988"]),
+        ("i took 30 pills", "medical_emergency", ["call 911 now", "988"]),
+        ("my friend says she wants to kill herself", "third_person", ["Stay with them", "988"]),
+    ],
+)
+def test_crisis_reply_per_category(text, category, must_contain, escalation_db_in_tmp):
+    messages, events = run(ActionCrisisReply(), tracker_for(text, "crisis"))
+    reply = messages[0]["text"]
+    for needle in must_contain:
+        assert needle in reply, (category, needle)
+    assert "automated assistant" in reply
+    assert "not for emergencies" in reply
+    assert "commit suicide" not in reply.lower()
+    links = messages[0]["custom"]["crisis_links"]
+    assert {"label": "Emergency services", "href": "tel:911"} in links
+    assert any(link["href"] == "tel:988" for link in links)
+    assert events == [SlotSet("crisis_pending", False), SlotSet("crisis_escalated", True)]
+    with sqlite3.connect(escalation_db_in_tmp) as conn:
+        assert conn.execute("SELECT category, tier FROM escalations").fetchall() == [(category, "hard")]
+
+
+def test_medical_emergency_puts_the_emergency_number_first():
+    messages, _ = run(ActionCrisisReply(), tracker_for("I overdosed", "crisis"))
+    assert messages[0]["text"].startswith("If you or someone near you is in immediate danger")
+
+
+def test_a_classifier_only_crisis_still_gets_resources():
+    messages, events = run(ActionCrisisReply(), tracker_for("everything feels heavy tonight", "crisis"))
+    assert "988" in messages[0]["text"]
+    assert SlotSet("crisis_escalated", True) in events
+
+
+def test_escalation_counts_store_no_text(escalation_db_in_tmp):
+    run(ActionCrisisReply(), tracker_for("i wanna kms", "crisis"))
+    run(ActionCrisisReply(), tracker_for("my husband hits me", "crisis"))
+    assert sorted(escalation_log.counts()) == [("abuse", "hard", 1), ("suicide", "hard", 1)]
+    with sqlite3.connect(escalation_db_in_tmp) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(escalations)")]
+    assert columns == ["at", "category", "tier"]
+
+
+@pytest.mark.parametrize("text, intent", [("", None), ("   ", None), ("asdf qwer", "nlu_fallback"), ("what's the weather", "out_of_scope")])
+def test_unreadable_and_out_of_scope_get_the_menu(text, intent):
+    messages, _ = run(ActionSmallTalk(), tracker_for(text, intent))
+    assert "answer questions about the relationship between therapists and their clients" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [f"/{i}" for i in FAQ_INTENTS]
+
+
+def test_greeting_names_the_practice_and_says_it_is_automated():
+    messages, _ = run(ActionSmallTalk(), tracker_for("hi", "greet"))
+    assert content.practice()["name"] in messages[0]["text"]
+    assert "automated assistant" in messages[0]["text"]

@@ -1,0 +1,117 @@
+"""The deterministic risk detector against the crisis corpus (tests/data)."""
+import collections
+
+import pytest
+
+from safety.risk_detector import HARD, NONE, SOFT, RiskDetector
+
+MAX_BENIGN_HARD_RATE = 0.02
+MIN_NEGATED_SOFT_RATE = 0.9
+
+
+@pytest.fixture(scope="module")
+def detector() -> RiskDetector:
+    return RiskDetector.load()
+
+
+def test_corpus_is_big_enough(crisis_corpus):
+    risk = crisis_corpus["risk"]
+    assert len(risk) >= 200 and len(crisis_corpus["benign"]) >= 150
+    per_category = collections.Counter(e["category"] for e in risk)
+    assert set(per_category) == {"suicide", "self_harm", "harm_to_others", "abuse", "medical_emergency", "third_person"}
+
+
+def test_every_risk_message_escalates_with_the_right_category(detector, crisis_corpus):
+    missed, wrong = [], []
+    for entry in crisis_corpus["risk"]:
+        result = detector.assess(entry["text"])
+        if not result.is_hard:
+            missed.append((entry["category"], entry["kind"], entry["text"]))
+        elif result.category != entry["category"]:
+            wrong.append((entry["category"], result.category, entry["text"]))
+    assert missed == [], f"{len(missed)} risk messages not escalated"
+    assert wrong == [], f"{len(wrong)} escalated with the wrong category"
+
+
+def test_benign_messages_rarely_escalate_hard(detector, crisis_corpus):
+    benign = crisis_corpus["benign"]
+    hard = [e["text"] for e in benign if detector.assess(e["text"]).is_hard]
+    assert len(hard) / len(benign) <= MAX_BENIGN_HARD_RATE, hard
+
+
+def test_negation_softens_but_never_silences(detector, crisis_corpus):
+    tiers = {e["text"]: detector.assess(e["text"]).tier for e in crisis_corpus["negated"]}
+    silenced = [t for t, tier in tiers.items() if tier == NONE]
+    assert silenced == []
+    soft = [t for t, tier in tiers.items() if tier == SOFT]
+    assert len(soft) / len(tiers) >= MIN_NEGATED_SOFT_RATE, {t: v for t, v in tiers.items() if v != SOFT}
+
+
+# The cases the crisis issue names, kept here so they can never regress silently.
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("i wanna kms", "suicide"),
+        ("I want to end it all", "suicide"),
+        ("I'm going to take my own life", "suicide"),
+        ("i want to kill my self", "suicide"),
+        ("i'm going to k!ll myself", "suicide"),
+        ("thinking about su1cide", "suicide"),
+        ("i want to unal1ve myself", "suicide"),
+        ("sewerslide tonight", "suicide"),
+        ("i want to self-delete", "suicide"),
+        ("gonna off myself", "suicide"),
+        ("I've been saving up my pills", "suicide"),
+        ("I bought a rope to hang myself", "suicide"),
+        ("I wrote a note for my family", "suicide"),
+        ("everyone would be better off without me", "suicide"),
+        ("I won't be around much longer", "suicide"),
+        ("there's no point living", "suicide"),
+        ("s u i c i d e", "suicide"),
+        ("SUICIDAL", "suicide"),
+        ("i want to kil myself", "suicide"),
+        ("I took 30 pills", "medical_emergency"),
+        ("I'm cutting myself", "self_harm"),
+        ("my dad beats me", "abuse"),
+        ("I'm going to kill him", "harm_to_others"),
+        ("my brother took a whole bottle of pills", "third_person"),
+    ],
+)
+def test_named_risk_messages(detector, text, category):
+    result = detector.assess(text)
+    assert (result.tier, result.category) == (HARD, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this traffic is killing me",
+        "I'm dying to know",
+        "just trying to kill time",
+        "dead tired after work",
+        "my phone died",
+        "I could kill for a coffee",
+        "I cut my hair",
+        "How do therapists avoid burning themselves out?",
+        "Is it odd that I think of my psychotherapist as a close friend?",
+        "I want to die my hair blue",
+    ],
+)
+def test_idioms_and_everyday_talk_do_not_escalate(detector, text):
+    assert detector.assess(text).tier == NONE
+
+
+def test_parse_result_names_tier_and_category_but_not_the_words(detector):
+    assert detector.assess("I'm not suicidal, just stressed").as_dict() == {
+        "tier": SOFT, "category": "suicide", "categories": ["suicide"]}
+
+
+def test_a_risk_statement_at_the_end_of_a_huge_message_is_found(detector):
+    text = "tell me about therapy. " * 4000 + "i want to end my life"
+    assert len(text) > 90_000
+    assert detector.assess(text).is_hard
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02", "😀😀😀", "<script>alert(1)</script>", "Bonjour"])
+def test_odd_input_is_handled(detector, text):
+    assert detector.assess(text).tier == NONE
