@@ -1,5 +1,5 @@
 """The base for answering actions: every answer passes the safety check first."""
-from abc import abstractmethod
+from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -9,14 +9,14 @@ from actions import crisis, crisis_reply
 from actions.safety import assess, escalated_before
 
 
-class SafeAnswerAction(Action):
+class SafeAnswerAction(Action, metaclass=ABCMeta):
     """Subclasses say what to answer; this class decides if it may be said.
 
     A hard risk turns the answer into the crisis reply. A soft risk, or an
     earlier escalation in this conversation, adds a short resources line.
     """
 
-    # Abstract, so that rasa-sdk registers only the subclasses.
+    # Abstract (ABCMeta), so that rasa-sdk registers only the subclasses.
     @abstractmethod
     def name(self) -> Text: ...
 
