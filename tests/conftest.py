@@ -91,7 +91,7 @@ class Servers:
     """Starts an action server (optional) and a Rasa server; stops both."""
 
     def __init__(self, name: str, model: Path, tmp: Path, action_env: Optional[Dict[str, str]] = None,
-                 with_actions: bool = True) -> None:
+                 with_actions: bool = True, tracker_db: Optional[Path] = None) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.processes: List[subprocess.Popen] = []
         self.logs = [ARTIFACTS / f"{name}-actions.log", ARTIFACTS / f"{name}-rasa.log"]
@@ -103,7 +103,11 @@ class Servers:
             )
             wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions)
         endpoints = tmp / f"{name}-endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+        self.tracker_db = tracker_db or tmp / f"{name}-tracker.db"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+        )
         rasa_port = free_port()
         rasa = self._start(
             [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(rasa_port),
