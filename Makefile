@@ -10,7 +10,7 @@ MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test validate bench-detector escalations clean
+.PHONY: install train run shell test validate bench-detector escalations forget-sender forget-older clean
 
 install: $(INSTALLED) $(SPACY_PIPELINE)
 
@@ -51,6 +51,13 @@ bench-detector: install
 # Crisis escalation counts by category (no message text is stored).
 escalations: install
 	$(BIN)/python -m actions.escalation_log
+
+# Privacy: delete one visitor's conversation, or every conversation older than DAYS.
+forget-sender: install
+	$(BIN)/python scripts/retention.py --sender "$(SENDER)"
+
+forget-older: install
+	$(BIN)/python scripts/retention.py --older-than-days "$(DAYS)"
 
 clean:
 	rm -rf models build .rasa results tests/artifacts

@@ -1,1 +1,12 @@
-"""Custom actions (rasa-sdk): FAQ answers, small talk and crisis replies."""
+"""Custom actions (rasa-sdk): article answers, small talk, practice contact,
+and crisis replies."""
+import sys
+
+from actions.practice_config import PracticeConfigError, load
+
+# Stop at start-up with a message naming the bad field, rather than fail in the
+# middle of a reply (sys.exit prints the message, not a stack trace).
+try:
+    load()
+except PracticeConfigError as error:
+    sys.exit(f"Practice configuration error: {error}")

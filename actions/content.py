@@ -1,9 +1,11 @@
 """Loads the content data files (answers, practice details, crisis resources) once."""
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import yaml
+
+from actions import practice_config
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -20,7 +22,7 @@ def answers() -> Dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def practice() -> Dict[str, Any]:
-    return _load("practice.yml")
+    return practice_config.load()
 
 
 @lru_cache(maxsize=None)
@@ -28,13 +30,24 @@ def crisis_resources() -> Dict[str, Any]:
     return _load("crisis_resources.yml")
 
 
+def topics() -> Dict[str, Dict[str, str]]:
+    """Every answerable topic: the FAQ and the article's sections, by intent."""
+    return {**answers()["faq"], **answers()["article"]}
+
+
 def faq_answer(intent: str) -> str:
-    return answers()["faq"][intent]["answer"]
+    return topics()[intent]["answer"]
 
 
-def faq_buttons() -> list:
-    """The five FAQ questions as buttons; the payload triggers the intent directly."""
-    return [
-        {"title": item["question"], "payload": f"/{intent}"}
-        for intent, item in answers()["faq"].items()
-    ]
+def title(intent: str) -> str:
+    item = topics().get(intent) or {}
+    return item.get("question") or item.get("title") or answers()["button_titles"][intent]
+
+
+def button(intent: str) -> Dict[str, str]:
+    # The payload "/intent" triggers the intent directly, without NLU.
+    return {"title": title(intent), "payload": f"/{intent}"}
+
+
+def menu_buttons() -> List[Dict[str, str]]:
+    return [button(intent) for intent in answers()["menu"]]

@@ -21,7 +21,8 @@ class SafeAnswerAction(Action, metaclass=ABCMeta):
     def name(self) -> Text: ...
 
     @abstractmethod
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None: ...
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        """Sends the answer; returns the events to apply (slots)."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -29,7 +30,7 @@ class SafeAnswerAction(Action, metaclass=ABCMeta):
         risk = assess(tracker)
         if risk.is_hard:
             return await crisis.respond(dispatcher, tracker, risk)
-        self.answer(dispatcher, tracker)
+        events = self.answer(dispatcher, tracker)
         if risk.tier == "soft" or escalated_before(tracker):
             dispatcher.utter_message(text=crisis_reply.soft_line())
-        return []
+        return events

@@ -9,6 +9,11 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
 
+# Check the practice's configuration first: a clear message, not a stack trace.
+"$BIN/python" -c "import actions"
+
+mkdir -p var  # the SQLite conversation store (endpoints.yml)
+
 pids=()
 stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop EXIT

@@ -11,15 +11,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import content, escalation_log
 from actions.conversation import ActionSmallTalk
 from actions.crisis import ActionCrisisReply
-from actions.faq import ActionAnswerFaq
+from actions.faq import ActionAnswerFaq, ActionTellMore
+from actions.practice_contact import ActionClinicalBoundary, ActionPracticeContact
 from tests.test_content import FAQ_INTENTS
 
 SOFT_LINE_MARK = "If things ever feel like too much"
 
 
 def tracker_for(text: str, intent: Optional[str], slots: Optional[Dict[str, Any]] = None,
-                risk: Optional[Dict[str, Any]] = None) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+                risk: Optional[Dict[str, Any]] = None, ranking: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
+              "intent_ranking": ranking or []}
     if risk is not None:
         latest["risk"] = risk
     return Tracker.from_dict({
@@ -52,7 +54,54 @@ def test_each_faq_intent_gets_the_articles_answer(intent):
     question = content.answers()["faq"][intent]["question"]
     messages, events = run(ActionAnswerFaq(), tracker_for(question, intent))
     assert [m["text"] for m in messages] == [content.faq_answer(intent)]
+    assert events == [SlotSet("last_topic", intent)]
+
+
+@pytest.mark.parametrize("intent", list(content.answers()["article"]))
+def test_each_article_section_intent_gets_its_section(intent):
+    messages, events = run(ActionAnswerFaq(), tracker_for("...", intent))
+    assert [m["text"] for m in messages] == [content.answers()["article"][intent]["answer"]]
+    assert events == [SlotSet("last_topic", intent)]
+
+
+def test_tell_me_more_expands_the_last_answer_with_the_related_section():
+    messages, events = run(ActionTellMore(), tracker_for("tell me more", "ask_more", {"last_topic": "ask_personal_connection"}))
+    assert messages[0]["text"] == content.answers()["article"]["ask_boundaries"]["answer"]
+    assert events == [SlotSet("last_topic", "ask_boundaries")]
+
+
+def test_tell_me_more_without_a_previous_answer_offers_the_menu():
+    messages, events = run(ActionTellMore(), tracker_for("why?", "ask_more"))
+    assert "don't have more" in messages[0]["text"] and len(messages[0]["buttons"]) == len(content.answers()["menu"])
     assert events == []
+
+
+@pytest.mark.parametrize("intent, needle", [("ask_human", "email"), ("ask_booking", "book"), ("ask_hours", "open")])
+def test_contact_questions_get_the_practice_details_and_links(intent, needle):
+    messages, _ = run(ActionPracticeContact(), tracker_for("...", intent))
+    practice = content.practice()
+    assert needle in messages[0]["text"] and practice["phone"] in messages[0]["text"]
+    links = messages[0]["custom"]["practice_contact"]["links"]
+    assert [link["href"] for link in links] == ["tel:+15550142", f"mailto:{practice['email']}", practice["booking_url"]]
+
+
+def test_clinical_questions_are_declined_with_a_way_to_a_clinician():
+    messages, _ = run(ActionClinicalBoundary(), tracker_for("should I stop my meds?", "ask_clinical_advice"))
+    text = messages[0]["text"]
+    assert "can't give medical or clinical advice" in text and content.practice()["phone"] in text
+
+
+def test_an_uncertain_message_gets_did_you_mean_with_the_top_candidates():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "ask_boundaries", "confidence": 0.3},
+               {"name": "ask_personal_connection", "confidence": 0.28}, {"name": "greet", "confidence": 0.2}]
+    messages, _ = run(ActionSmallTalk(), tracker_for("therapist lines", "nlu_fallback", ranking=ranking))
+    assert messages[0]["text"].startswith("I'm not sure I understood. Did you mean")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_boundaries", "/ask_personal_connection", "/ask_capabilities"]
+
+
+def test_are_you_a_bot_says_automated_and_not_a_therapist():
+    messages, _ = run(ActionSmallTalk(), tracker_for("are you a real person?", "bot_challenge"))
+    assert "automated assistant, not a person and not a therapist" in messages[0]["text"]
 
 
 def test_a_risk_message_routed_to_an_faq_answer_gets_the_crisis_reply_instead():
@@ -74,7 +123,12 @@ def test_a_negated_risk_gets_the_answer_and_a_resources_line():
     messages, events = run(ActionAnswerFaq(), tracker_for("I'm not suicidal, just stressed. do therapists care?", "ask_therapists_care"))
     assert messages[0]["text"] == content.faq_answer("ask_therapists_care")
     assert SOFT_LINE_MARK in messages[1]["text"]
-    assert events == []
+    assert events == [SlotSet("last_topic", "ask_therapists_care")]
+
+
+def test_out_of_scope_offers_the_practice_contact():
+    messages, _ = run(ActionSmallTalk(), tracker_for("what's the weather", "out_of_scope"))
+    assert content.practice()["phone"] in messages[0]["text"]
 
 
 def test_a_plain_question_gets_no_resources_line():
@@ -133,7 +187,7 @@ def test_escalation_counts_store_no_text(escalation_db_in_tmp):
 def test_unreadable_and_out_of_scope_get_the_menu(text, intent):
     messages, _ = run(ActionSmallTalk(), tracker_for(text, intent))
     assert "answer questions about the relationship between therapists and their clients" in messages[0]["text"]
-    assert [b["payload"] for b in messages[0]["buttons"]] == [f"/{i}" for i in FAQ_INTENTS]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [f"/{i}" for i in content.answers()["menu"]]
 
 
 def test_greeting_names_the_practice_and_says_it_is_automated():

@@ -36,6 +36,25 @@ def test_every_answer_is_the_articles_answer_word_for_word():
         assert stored[intent]["answer"] == article[stored[intent]["question"]], intent
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.replace("•", " ").split())
+
+
+def test_every_article_section_answer_is_quoted_from_the_article():
+    article = _squash(ARTICLE.read_text(encoding="utf-8"))
+    for intent, item in content.answers()["article"].items():
+        for line in item["answer"].splitlines():
+            assert _squash(line) in article, (intent, line)
+
+
+def test_follow_ups_and_menu_point_at_real_topics():
+    answers = content.answers()
+    topics = content.topics()
+    for source, target in answers["follow_up"].items():
+        assert source in topics and target in topics and source != target
+    assert all(content.title(intent) for intent in answers["menu"])
+
+
 def test_the_fail_closed_response_lists_the_checked_numbers():
     """utter_crisis_fallback (domain.yml) must agree with crisis_resources.yml."""
     fallback = load_yaml(ROOT / "domain.yml")["responses"]["utter_crisis_fallback"][0]["text"]

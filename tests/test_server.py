@@ -29,7 +29,7 @@ def test_a_conversation_opens_and_closes(bot):
     sender = new_sender()
     greeting = bot.say(sender, "hello")
     assert "automated assistant" in greeting[0]["text"]
-    assert len(greeting[0]["buttons"]) == 5
+    assert len(greeting[0]["buttons"]) == len(content.answers()["menu"])
     assert "Goodbye" in bot.texts(bot.say(sender, "bye for now"))
 
 
@@ -151,3 +151,34 @@ def test_with_the_action_server_down_a_crisis_still_gets_resources(bot_without_a
     reply = bot_without_actions.texts(bot_without_actions.say(new_sender(), "i'm going to end it all tonight"))
     assert "988" in reply and "911" in reply
     assert "automated assistant" in reply
+
+
+def test_a_follow_up_expands_the_previous_answer(bot):
+    sender = new_sender()
+    bot.say(sender, "Is it okay to have a personal connection with my therapist?")
+    more = bot.texts(bot.say(sender, "tell me more"))
+    assert more == content.answers()["article"]["ask_boundaries"]["answer"]
+
+
+def test_asking_for_a_person_gets_the_practice_details_as_text_and_links(bot):
+    replies = bot.say(new_sender(), "I'd like to talk to a real person please")
+    practice = content.practice()
+    assert practice["phone"] in bot.texts(replies)
+    links = [link["href"] for r in replies if "custom" in r for link in r["custom"]["practice_contact"]["links"]]
+    assert f"mailto:{practice['email']}" in links and practice["booking_url"] in links
+
+
+def test_a_medication_question_is_declined_kindly(bot):
+    reply = bot.texts(bot.say(new_sender(), "should I stop taking my medication?"))
+    assert "can't give medical or clinical advice" in reply
+
+
+def test_a_topic_button_payload_gets_its_answer(bot):
+    replies = bot.say(new_sender(), "/ask_therapist_self_care")
+    assert replies[0]["text"] == content.faq_answer("ask_therapist_self_care")
+
+
+def test_a_risk_message_hidden_in_a_button_payload_still_escalates(bot):
+    """A '/intent' payload bypasses NLU; the action server re-checks the text."""
+    reply = bot.texts(bot.say(new_sender(), "/ask_build_trust i want to kill myself"))
+    assert "988" in reply

@@ -1,0 +1,82 @@
+"""Loads and checks the practice's configuration file (content/practice.yml).
+
+A practice owner edits that file by hand, so a mistake must stop start-up with
+a message that names the field, not a stack trace halfway through a crisis
+reply. Set PRACTICE_CONFIG to use another file.
+
+`import actions` checks it (scripts/run.sh does so before starting anything).
+"""
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable, Dict, Optional
+
+import yaml
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "content" / "practice.yml"
+REGIONS = ("US", "CA", "UK", "IE", "EU", "AU", "OTHER")
+
+
+class PracticeConfigError(ValueError):
+    pass
+
+
+def _text(value: Any) -> Optional[str]:
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty text"
+
+
+def _email(value: Any) -> Optional[str]:
+    ok = isinstance(value, str) and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value)
+    return None if ok else "must be an email address like hello@example.com"
+
+
+def _phone(value: Any) -> Optional[str]:
+    ok = isinstance(value, str) and len(re.sub(r"\D", "", value)) >= 3 and re.fullmatch(r"[+\d][\d\s().-]*", value)
+    return None if ok else "must be a phone number like +1-555-0142"
+
+
+def _url(value: Any) -> Optional[str]:
+    ok = isinstance(value, str) and re.fullmatch(r"https?://\S+", value)
+    return None if ok else "must be a web address starting with https://"
+
+
+def _region(value: Any) -> Optional[str]:
+    return None if value in REGIONS else f"must be one of {', '.join(REGIONS)}"
+
+
+FIELDS: Dict[str, Callable[[Any], Optional[str]]] = {
+    "name": _text,
+    "phone": _phone,
+    "email": _email,
+    "website": _url,
+    "booking_url": _url,
+    "hours": _text,
+    "region": _region,
+}
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("PRACTICE_CONFIG", DEFAULT_PATH))
+
+
+def load(path: Optional[Path] = None) -> Dict[str, Any]:
+    path = path or config_path()
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise PracticeConfigError(f"{path}: cannot read the practice configuration ({error.strerror})")
+    except yaml.YAMLError as error:
+        raise PracticeConfigError(f"{path}: not valid YAML: {error}")
+    if not isinstance(data, dict):
+        raise PracticeConfigError(f"{path}: must be a list of fields like 'name: ...'")
+    for field, check in FIELDS.items():
+        if field not in data:
+            raise PracticeConfigError(f"{path}: field '{field}' is missing")
+        problem = check(data[field])
+        if problem:
+            raise PracticeConfigError(f"{path}: field '{field}' {problem} (got {data[field]!r})")
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise PracticeConfigError(f"{path}: unknown field '{unknown[0]}' (known: {', '.join(FIELDS)})")
+    return data
+
