@@ -19,9 +19,10 @@ async def respond(
     """Sends the crisis reply and remembers the escalation in the conversation."""
     categories = list(risk.categories)
     text, links = crisis_reply.compose(categories)
-    # One message: the text works on every channel; `links` lets the web
-    # widget (and other rich channels) show tap-to-call / tap-to-text buttons.
-    dispatcher.utter_message(text=text, json_message={"crisis_links": links})
+    # The text works on every channel; the links let the web widget show
+    # tap-to-call / tap-to-text buttons. Custom payloads sit under "data":
+    # Rasa's socket.io channel emits exactly that key to the browser.
+    dispatcher.utter_message(text=text, json_message={"data": {"crisis_links": links}})
     category = risk.category or "unspecified"
     logger.info("Crisis escalation: category=%s tier=%s", category, HARD)
     escalation_log.record(category, HARD)

@@ -22,9 +22,12 @@ def _line(resource: Dict[str, Any]) -> str:
 
 
 def _link(resource: Dict[str, Any]) -> Optional[Link]:
+    """A tappable link whose text says what tapping does: "Call 988 · …"."""
     if not resource or not resource.get("href"):
         return None
-    return {"label": resource["label"], "href": resource["href"]}
+    verb = {"tel": "Call", "sms": "Text"}.get(resource["href"].split(":", 1)[0])
+    label = f"{verb} {resource['number']} · {resource['label']}" if verb and resource.get("number") else resource["label"]
+    return {"label": label, "href": resource["href"]}
 
 
 def compose(categories: Sequence[str], region: Optional[str] = None) -> Tuple[str, List[Link]]:

@@ -9,10 +9,12 @@ from actions.replies import SafeAnswerAction
 
 
 def contact_payload() -> Dict[str, Any]:
-    """The practice's details as links a web widget can render (REST, socket.io)."""
+    """The practice's details as links a web widget can render (REST, socket.io).
+
+    Under "data": Rasa's socket.io channel emits that key to the browser."""
     practice = content.practice()
     digits = "".join(ch for ch in practice["phone"] if ch.isdigit() or ch == "+")
-    return {
+    return {"data": {
         "practice_contact": {
             "name": practice["name"],
             "hours": practice["hours"],
@@ -22,7 +24,7 @@ def contact_payload() -> Dict[str, Any]:
                 {"label": "Book online", "href": practice["booking_url"]},
             ],
         }
-    }
+    }}
 
 
 class ActionPracticeContact(SafeAnswerAction):

@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 RASA_PORT=${RASA_PORT:-5005}
-ACTIONS_PORT=${ACTIONS_PORT:-5055}
+ACTIONS_PORT=5055  # endpoints.yml points Rasa here
+WEB_PORT=${WEB_PORT:-8080}
+# Web pages allowed to talk to the bot (CORS, REST and socket.io), space-separated.
+ALLOWED_ORIGINS=${ALLOWED_ORIGINS:-"http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT"}
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
 
 # Check the practice's configuration first: a clear message, not a stack trace.
@@ -32,8 +35,12 @@ if [[ "${1:-}" == "shell" ]]; then
 fi
 
 echo "Starting the bot (about 15 s)..."
+# shellcheck disable=SC2086  # one --cors value per origin
 "$BIN/rasa" run -m models/faq.tar.gz --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml &
+  --credentials credentials.yml --endpoints endpoints.yml --cors $ALLOWED_ORIGINS &
+pids+=($!)
+# The practice page with the chat widget (web/).
+"$BIN/python" -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1 &
 pids+=($!)
 for _ in $(seq 1 240); do
   curl -sf "http://localhost:$RASA_PORT/" >/dev/null && break
@@ -42,6 +49,7 @@ done
 cat <<MSG
 
   The bot is ready.
+  Web page:   http://localhost:$WEB_PORT/?server=http://localhost:$RASA_PORT
   REST:       curl -s localhost:$RASA_PORT/webhooks/rest/webhook \\
                 -d '{"sender": "me", "message": "Do therapists really care about their clients?"}'
   socket.io:  http://localhost:$RASA_PORT/socket.io

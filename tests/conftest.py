@@ -4,6 +4,7 @@ Server fixtures start the real action server (rasa-sdk) and the real Rasa
 server (`rasa run`) on free ports, talk to them over HTTP, and stop them.
 Their logs go to tests/artifacts/ (also scanned by the privacy test).
 """
+import functools
 import json
 import os
 import socket
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
@@ -91,7 +92,8 @@ class Servers:
     """Starts an action server (optional) and a Rasa server; stops both."""
 
     def __init__(self, name: str, model: Path, tmp: Path, action_env: Optional[Dict[str, str]] = None,
-                 with_actions: bool = True, tracker_db: Optional[Path] = None) -> None:
+                 with_actions: bool = True, tracker_db: Optional[Path] = None,
+                 cors: Optional[List[str]] = None) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.processes: List[subprocess.Popen] = []
         self.logs = [ARTIFACTS / f"{name}-actions.log", ARTIFACTS / f"{name}-rasa.log"]
@@ -111,7 +113,8 @@ class Servers:
         rasa_port = free_port()
         rasa = self._start(
             [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(rasa_port),
-             "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)],
+             "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
+            + (["--cors", *cors] if cors else []),
             self.logs[1], BASE_ENV,
         )
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa)
@@ -173,14 +176,36 @@ def escalation_db(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("var") / "escalations.db"
 
 
+class WebPage:
+    """Serves web/ (the practice page and the widget) on a free local port."""
+
+    def __init__(self) -> None:
+        handler = functools.partial(QuietStaticHandler, directory=str(ROOT / "web"))
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+class QuietStaticHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="session")
-def servers(trained_model, staff_webhook, escalation_db, tmp_path_factory) -> Iterator[Servers]:
+def web_page() -> Iterator[WebPage]:
+    page = WebPage()
+    yield page
+    page.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def servers(trained_model, staff_webhook, escalation_db, web_page, tmp_path_factory) -> Iterator[Servers]:
     env = {
         "STAFF_ALERT_WEBHOOK_URL": staff_webhook.url,
         "STAFF_ALERT_TIMEOUT": "5",
         "ESCALATION_DB": str(escalation_db),
     }
-    running = Servers("bot", trained_model, tmp_path_factory.mktemp("servers"), env)
+    running = Servers("bot", trained_model, tmp_path_factory.mktemp("servers"), env, cors=[web_page.origin])
     yield running
     running.stop()
 

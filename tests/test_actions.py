@@ -81,7 +81,7 @@ def test_contact_questions_get_the_practice_details_and_links(intent, needle):
     messages, _ = run(ActionPracticeContact(), tracker_for("...", intent))
     practice = content.practice()
     assert needle in messages[0]["text"] and practice["phone"] in messages[0]["text"]
-    links = messages[0]["custom"]["practice_contact"]["links"]
+    links = messages[0]["custom"]["data"]["practice_contact"]["links"]
     assert [link["href"] for link in links] == ["tel:+15550142", f"mailto:{practice['email']}", practice["booking_url"]]
 
 
@@ -155,8 +155,8 @@ def test_crisis_reply_per_category(text, category, must_contain, escalation_db_i
     assert "automated assistant" in reply
     assert "not for emergencies" in reply
     assert "commit suicide" not in reply.lower()
-    links = messages[0]["custom"]["crisis_links"]
-    assert {"label": "Emergency services", "href": "tel:911"} in links
+    links = messages[0]["custom"]["data"]["crisis_links"]
+    assert {"label": "Call 911 · Emergency services", "href": "tel:911"} in links
     assert any(link["href"] == "tel:988" for link in links)
     assert events == [SlotSet("crisis_pending", False), SlotSet("crisis_escalated", True)]
     with sqlite3.connect(escalation_db_in_tmp) as conn:

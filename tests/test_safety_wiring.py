@@ -37,7 +37,7 @@ def test_the_reply_uses_the_practice_regions_resources(region, expected):
         assert needle in text, (region, needle)
     if region == "UK":
         assert "911" not in text and "988" not in text
-        assert {"label": "Emergency services", "href": "tel:999"} in links
+        assert {"label": "Call 999 · Emergency services", "href": "tel:999"} in links
 
 
 def test_abuse_outside_the_us_gets_no_us_hotline():

@@ -78,7 +78,7 @@ def test_each_risk_category_gets_its_resources_and_no_faq_answer(bot, text, must
         assert needle in reply
     assert "not for emergencies" in reply
     assert not any(content.faq_answer(i) in reply for i in FAQ_INTENTS)
-    links = [link["href"] for r in replies if "custom" in r for link in r["custom"]["crisis_links"]]
+    links = [link["href"] for r in replies if "custom" in r for link in r["custom"]["data"]["crisis_links"]]
     assert "tel:911" in links and "tel:988" in links
 
 
@@ -164,7 +164,7 @@ def test_asking_for_a_person_gets_the_practice_details_as_text_and_links(bot):
     replies = bot.say(new_sender(), "I'd like to talk to a real person please")
     practice = content.practice()
     assert practice["phone"] in bot.texts(replies)
-    links = [link["href"] for r in replies if "custom" in r for link in r["custom"]["practice_contact"]["links"]]
+    links = [link["href"] for r in replies if "custom" in r for link in r["custom"]["data"]["practice_contact"]["links"]]
     assert f"mailto:{practice['email']}" in links and practice["booking_url"] in links
 
 
@@ -182,3 +182,13 @@ def test_a_risk_message_hidden_in_a_button_payload_still_escalates(bot):
     """A '/intent' payload bypasses NLU; the action server re-checks the text."""
     reply = bot.texts(bot.say(new_sender(), "/ask_build_trust i want to kill myself"))
     assert "988" in reply
+
+
+def test_only_the_configured_web_origin_may_call_the_bot_from_a_browser(bot, web_page):
+    def allowed_origin(origin):
+        response = requests.post(bot.webhook, json={"sender": new_sender(), "message": "hi"},
+                                 headers={"Origin": origin}, timeout=30)
+        return response.headers.get("Access-Control-Allow-Origin")
+
+    assert allowed_origin(web_page.origin) == web_page.origin
+    assert allowed_origin("http://evil.example") is None

@@ -1,0 +1,136 @@
+"""The practice page and its chat widget in a real headless Chromium,
+against the real Rasa and action servers."""
+import shutil
+import subprocess
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from actions import content
+from tests.conftest import ARTIFACTS, free_port
+
+# Flags for a machine with no network but localhost (see the machine notes).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+TIMEOUT_MS = 20_000
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, installed here when it is missing."""
+    path = shutil.which("chromium")
+    if not path:
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
+        path = shutil.which("chromium")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    context.close()
+
+
+def open_chat(page, web_page, bot):
+    page.goto(f"{web_page.origin}/?server={bot.url}")
+    page.get_by_role("button", name="Chat: Questions about therapy").click()
+    log = page.get_by_role("log", name="Conversation")
+    expect(log).to_contain_text("automated assistant", timeout=TIMEOUT_MS)  # the welcome
+    return log
+
+
+def say(page, text):
+    page.get_by_label("Your message").fill(text)
+    page.get_by_label("Your message").press("Enter")
+
+
+def test_a_visitor_asks_a_question_and_reads_the_answer(page, web_page, bot):
+    log = open_chat(page, web_page, bot)
+    say(page, "Do therapists really care about their clients?")
+    expect(log).to_contain_text(content.faq_answer("ask_therapists_care"), timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "widget-answer.png"))
+
+
+def test_a_crisis_message_shows_tappable_numbers(page, web_page, bot):
+    open_chat(page, web_page, bot)
+    say(page, "i wanna kms")
+    expect(page.locator("a[href='tel:988']")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("a[href='tel:911']")).to_be_visible()
+    expect(page.locator("a[href^='sms:741741']")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "widget-crisis.png"))
+
+
+def test_the_conversation_survives_a_reload(page, web_page, bot):
+    log = open_chat(page, web_page, bot)
+    say(page, "How can I build trust with my therapist?")
+    expect(log).to_contain_text(content.faq_answer("ask_build_trust"), timeout=TIMEOUT_MS)
+    page.reload()
+    expect(page.get_by_role("log", name="Conversation")).to_contain_text(content.faq_answer("ask_build_trust"))
+    # ...and it goes on in the same conversation: "tell me more" needs the server's memory of it.
+    say(page, "tell me more")
+    expect(page.get_by_role("log")).to_contain_text(content.faq_answer("ask_relationship"), timeout=TIMEOUT_MS)
+
+
+def test_html_in_a_message_is_shown_as_text(page, web_page, bot):
+    log = open_chat(page, web_page, bot)
+    say(page, "<img src=x onerror=alert(1)>")
+    expect(log).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(log).to_contain_text("relationship between therapists", timeout=TIMEOUT_MS)  # the bot's reply
+    assert page.locator(".tc-log img").count() == 0
+    assert page.dialogs == []
+
+
+def test_the_widget_works_by_keyboard_alone(page, web_page, bot):
+    page.goto(f"{web_page.origin}/?server={bot.url}")
+    launcher = page.get_by_role("button", name="Chat: Questions about therapy")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_label("Your message")).to_be_focused()
+    page.keyboard.type("bye")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("log")).to_contain_text("Goodbye", timeout=TIMEOUT_MS)
+    page.keyboard.press("Escape")
+    expect(launcher).to_be_focused()
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+
+
+def test_topic_buttons_send_their_question(page, web_page, bot):
+    log = open_chat(page, web_page, bot)
+    page.get_by_role("button", name=content.title("ask_therapist_self_care")).first.click()
+    expect(log).to_contain_text(content.faq_answer("ask_therapist_self_care"), timeout=TIMEOUT_MS)
+
+
+def test_on_a_phone_the_chat_fills_the_screen(browser, web_page, bot):
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    try:
+        open_chat(page, web_page, bot)
+        box = page.get_by_role("dialog").bounding_box()
+        assert box["width"] == 375 and box["x"] == 0
+        expect(page.get_by_label("Your message")).to_be_in_viewport()
+        expect(page.get_by_role("button", name="Send")).to_be_visible()
+        expect(page.get_by_role("button", name="Chat: Questions about therapy")).to_be_hidden()
+        page.screenshot(path=str(ARTIFACTS / "widget-phone.png"))
+    finally:
+        context.close()
+
+
+def test_an_unreachable_server_shows_where_to_get_help(page, web_page):
+    page.goto(f"{web_page.origin}/?server=http://127.0.0.1:{free_port()}")
+    page.get_by_role("button", name="Chat: Questions about therapy").click()
+    expect(page.get_by_role("alert")).to_contain_text("988", timeout=TIMEOUT_MS)
