@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import crisis_reply, escalation_log, staff_alert
+from actions.channels import payload_for
 from actions.safety import assess
 from safety.risk_detector import HARD, RiskAssessment
 
@@ -20,9 +21,8 @@ async def respond(
     categories = list(risk.categories)
     text, links = crisis_reply.compose(categories)
     # The text works on every channel; the links let the web widget show
-    # tap-to-call / tap-to-text buttons. Custom payloads sit under "data":
-    # Rasa's socket.io channel emits exactly that key to the browser.
-    dispatcher.utter_message(text=text, json_message={"data": {"crisis_links": links}})
+    # tap-to-call / tap-to-text buttons (actions/channels.py).
+    dispatcher.utter_message(text=text, json_message=payload_for(tracker, {"crisis_links": links}))
     category = risk.category or "unspecified"
     logger.info("Crisis escalation: category=%s tier=%s", category, HARD)
     escalation_log.record(category, HARD)

@@ -1,20 +1,19 @@
 """How to reach the practice, and the kind refusal of clinical advice."""
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import content
+from actions.channels import payload_for
 from actions.replies import SafeAnswerAction
 
 
-def contact_payload() -> Dict[str, Any]:
-    """The practice's details as links a web widget can render (REST, socket.io).
-
-    Under "data": Rasa's socket.io channel emits that key to the browser."""
+def contact_payload(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The practice's details as links a web widget can render (actions/channels.py)."""
     practice = content.practice()
     digits = "".join(ch for ch in practice["phone"] if ch.isdigit() or ch == "+")
-    return {"data": {
+    return payload_for(tracker, {
         "practice_contact": {
             "name": practice["name"],
             "hours": practice["hours"],
@@ -24,7 +23,7 @@ def contact_payload() -> Dict[str, Any]:
                 {"label": "Book online", "href": practice["booking_url"]},
             ],
         }
-    }}
+    })
 
 
 class ActionPracticeContact(SafeAnswerAction):
@@ -35,7 +34,7 @@ class ActionPracticeContact(SafeAnswerAction):
         templates = content.answers()["contact"]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = templates.get(intent, templates["ask_human"]).format(**content.practice())
-        dispatcher.utter_message(text=text, json_message=contact_payload())
+        dispatcher.utter_message(text=text, json_message=contact_payload(tracker))
         return []
 
 
@@ -46,5 +45,5 @@ class ActionClinicalBoundary(SafeAnswerAction):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         practice = content.practice()
         text = content.answers()["clinical_boundary"].format(practice=practice["name"], **practice)
-        dispatcher.utter_message(text=text, json_message=contact_payload())
+        dispatcher.utter_message(text=text, json_message=contact_payload(tracker))
         return []

@@ -16,6 +16,8 @@ export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
 "$BIN/python" -c "import actions"
 
 mkdir -p var  # the SQLite conversation store (endpoints.yml)
+# Channels: REST and socket.io, plus Slack/Telegram when their variables are set.
+"$BIN/python" scripts/credentials.py var/credentials.yml
 
 pids=()
 stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -37,7 +39,7 @@ fi
 echo "Starting the bot (about 15 s)..."
 # shellcheck disable=SC2086  # one --cors value per origin
 "$BIN/rasa" run -m models/faq.tar.gz --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml --cors $ALLOWED_ORIGINS &
+  --credentials var/credentials.yml --endpoints endpoints.yml --cors $ALLOWED_ORIGINS &
 pids+=($!)
 # The practice page with the chat widget (web/).
 "$BIN/python" -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1 &

@@ -93,7 +93,8 @@ class Servers:
 
     def __init__(self, name: str, model: Path, tmp: Path, action_env: Optional[Dict[str, str]] = None,
                  with_actions: bool = True, tracker_db: Optional[Path] = None,
-                 cors: Optional[List[str]] = None) -> None:
+                 cors: Optional[List[str]] = None, credentials: Optional[Path] = None,
+                 rasa_env: Optional[Dict[str, str]] = None) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.processes: List[subprocess.Popen] = []
         self.logs = [ARTIFACTS / f"{name}-actions.log", ARTIFACTS / f"{name}-rasa.log"]
@@ -113,9 +114,9 @@ class Servers:
         rasa_port = free_port()
         rasa = self._start(
             [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(rasa_port),
-             "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
+             "--credentials", str(credentials or ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
             + (["--cors", *cors] if cors else []),
-            self.logs[1], BASE_ENV,
+            self.logs[1], rasa_env or BASE_ENV,
         )
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa)
         self.bot = Bot(f"http://127.0.0.1:{rasa_port}")

@@ -1,0 +1,185 @@
+"""Slack and Telegram through Rasa's real connectors; only the third-party
+HTTP APIs are fakes (local HTTP servers, see tests/fake_apis/)."""
+import hashlib
+import hmac
+import json
+import re
+import subprocess
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, List
+
+import pytest
+import requests
+
+from actions import content
+from tests.conftest import ARTIFACTS, BASE_ENV, BIN, ROOT, Servers
+
+SIGNING_SECRET = "test-signing-secret"
+TELEGRAM_TOKEN = "123456:TEST-token-for-the-fake-telegram-api"
+BOT_NAME = "maple_grove_test_bot"
+
+
+class FakeApi:
+    """Records every call and answers like Slack's or Telegram's Web API."""
+
+    def __init__(self) -> None:
+        self.calls: List[Dict[str, Any]] = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                body = self._parse(raw)
+                method = self.path.rstrip("/").split("/")[-1]
+                api.calls.append({"method": method, "body": body})
+                self._reply(api.answer(method, body))
+
+            do_GET = do_POST  # noqa: N815
+
+            def _parse(self, raw: str) -> Dict[str, Any]:
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    return json.loads(raw or "{}")
+                from urllib.parse import parse_qs
+                if "multipart/form-data" in self.headers.get("Content-Type", ""):
+                    return dict(re.findall(r'name="([^"]+)"\r\n\r\n(.*?)\r\n', raw, flags=re.S))
+                return {k: v[0] for k, v in parse_qs(raw).items()}
+
+            def _reply(self, payload: Dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def answer(self, method: str, body: Dict[str, Any]) -> Dict[str, Any]:
+        if method == "getMe":
+            return {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bot", "username": BOT_NAME}}
+        if method == "sendMessage":
+            return {"ok": True, "result": {"message_id": len(self.calls), "date": 0,
+                                           "chat": {"id": int(body.get("chat_id", 1)), "type": "private"},
+                                           "text": body.get("text", "")}}
+        return {"ok": True, "result": True}
+
+    def sent_texts(self, method: str) -> List[str]:
+        return [c["body"].get("text", "") for c in self.calls if c["method"] == method]
+
+    def wait_for(self, method: str, count: int, timeout: float = 20) -> List[str]:
+        deadline = time.monotonic() + timeout
+        while len(self.sent_texts(method)) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.sent_texts(method)
+
+
+@pytest.fixture(scope="module")
+def fake_api():
+    api = FakeApi()
+    yield api
+    api.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chat_servers(trained_model, fake_api, tmp_path_factory):
+    """Rasa with REST, socket.io, Slack and Telegram, as `make run` configures it."""
+    env = {
+        **BASE_ENV,
+        "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_BOT_NAME": BOT_NAME,
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+        "FAKE_SLACK_API": fake_api.url + "/api/", "FAKE_TELEGRAM_API": fake_api.url,
+        "PYTHONPATH": str(ROOT / "tests" / "fake_apis"),
+    }
+    tmp = tmp_path_factory.mktemp("channels")
+    credentials = tmp / "credentials.yml"
+    subprocess.run([str(BIN / "python"), "scripts/credentials.py", str(credentials)], cwd=ROOT, env=env, check=True)
+    running = Servers("channels", trained_model, tmp, credentials=credentials, rasa_env=env)
+    yield running.bot
+    running.stop()
+
+
+def slack_post(bot, text: str, timestamp: int = None, secret: str = SIGNING_SECRET, headers=None):
+    body = json.dumps({
+        "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex[:8]}", "event_time": int(time.time()),
+        "event": {"type": "message", "channel": "D123", "user": "U123", "text": text,
+                  "ts": f"{time.time():.6f}", "channel_type": "im"},
+    })
+    timestamp = timestamp or int(time.time())
+    signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return requests.post(
+        f"{bot.url}/webhooks/slack/webhook", data=body, timeout=30,
+        headers={"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(timestamp),
+                 "X-Slack-Signature": signature, **(headers or {})},
+    )
+
+
+def test_telegram_webhook_was_registered_at_start_up(chat_servers, fake_api):
+    calls = [c for c in fake_api.calls if c["method"] == "setWebhook"]
+    assert calls and calls[0]["body"]["url"] == "https://bot.example.org/webhooks/telegram/webhook"
+
+
+def test_a_signed_slack_message_gets_the_answer_posted_back(chat_servers, fake_api):
+    before = len(fake_api.sent_texts("chat.postMessage"))
+    assert slack_post(chat_servers, "How can I build trust with my therapist?").status_code == 200
+    texts = fake_api.wait_for("chat.postMessage", before + 1)
+    assert content.faq_answer("ask_build_trust") in texts[before:]
+
+
+@pytest.mark.parametrize("case", ["bad-signature", "stale-timestamp"])
+def test_a_slack_request_with_a_bad_or_stale_signature_is_refused(chat_servers, fake_api, case):
+    before = len(fake_api.calls)
+    if case == "bad-signature":
+        response = slack_post(chat_servers, "hi", secret="wrong-secret")
+    else:
+        response = slack_post(chat_servers, "hi", timestamp=int(time.time()) - 3600)
+    assert 400 <= response.status_code < 500
+    time.sleep(1)
+    assert len(fake_api.calls) == before
+
+
+def test_a_slack_retry_gets_no_second_reply(chat_servers, fake_api):
+    before = len(fake_api.sent_texts("chat.postMessage"))
+    response = slack_post(chat_servers, "Do therapists really care about their clients?",
+                          headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert response.status_code in (200, 201)
+    time.sleep(2)
+    assert len(fake_api.sent_texts("chat.postMessage")) == before
+
+
+def test_a_crisis_message_on_slack_gets_the_resources(chat_servers, fake_api):
+    before = len(fake_api.sent_texts("chat.postMessage"))
+    slack_post(chat_servers, "i want to kill myself")
+    texts = " ".join(fake_api.wait_for("chat.postMessage", before + 3)[before:])
+    assert "988" in texts and "911" in texts
+
+
+def telegram_update(bot, text: str, chat_id: int = 4242):
+    update = {"update_id": int(time.time() * 1000) % 10**9, "message": {
+        "message_id": 1, "date": int(time.time()), "text": text,
+        "chat": {"id": chat_id, "type": "private"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Visitor"}}}
+    return requests.post(f"{bot.url}/webhooks/telegram/webhook", json=update, timeout=30)
+
+
+def test_a_telegram_message_gets_the_answer_sent_back(chat_servers, fake_api):
+    before = len(fake_api.sent_texts("sendMessage"))
+    assert telegram_update(chat_servers, "Do therapists really care about their clients?").status_code == 200
+    texts = fake_api.wait_for("sendMessage", before + 1)
+    assert content.faq_answer("ask_therapists_care") in texts[before:]
+
+
+def test_a_crisis_message_on_telegram_gets_the_resources(chat_servers, fake_api):
+    before = len(fake_api.sent_texts("sendMessage"))
+    telegram_update(chat_servers, "i wanna kms", chat_id=777)
+    texts = " ".join(fake_api.wait_for("sendMessage", before + 3)[before:])
+    assert "988" in texts and "911" in texts
