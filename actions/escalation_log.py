@@ -17,7 +17,7 @@ DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "escalations.db"
 
 
 def _db_path() -> Path:
-    return Path(os.environ.get("ESCALATION_DB", DEFAULT_DB))
+    return Path(os.environ.get("ESCALATION_DB") or DEFAULT_DB)
 
 
 def _connect() -> sqlite3.Connection:

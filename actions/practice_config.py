@@ -56,7 +56,7 @@ FIELDS: Dict[str, Callable[[Any], Optional[str]]] = {
 
 
 def config_path() -> Path:
-    return Path(os.environ.get("PRACTICE_CONFIG", DEFAULT_PATH))
+    return Path(os.environ.get("PRACTICE_CONFIG") or DEFAULT_PATH)
 
 
 def load(path: Optional[Path] = None) -> Dict[str, Any]:
