@@ -29,7 +29,7 @@ async def respond(
     staff_alert.notify(category, HARD, tracker.sender_id)
     # crisis_pending=False tells the rules the reply went out (see data/rules.yml:
     # if it stays True, Rasa sends its own fail-closed response).
-    return [SlotSet("crisis_pending", False), SlotSet("crisis_escalated", True)]
+    return [SlotSet("crisis_pending", False), SlotSet("crisis_escalated", True), SlotSet("reply_pending", False)]
 
 
 class ActionCrisisReply(Action):

@@ -3,6 +3,7 @@ from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import crisis, crisis_reply
@@ -33,4 +34,5 @@ class SafeAnswerAction(Action, metaclass=ABCMeta):
         events = self.answer(dispatcher, tracker)
         if risk.tier == "soft" or escalated_before(tracker):
             dispatcher.utter_message(text=crisis_reply.soft_line())
-        return events
+        # Tells the rules the answer went out (see reply_pending in domain.yml).
+        return events + [SlotSet("reply_pending", False)]

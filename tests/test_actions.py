@@ -16,6 +16,7 @@ from actions.practice_contact import ActionClinicalBoundary, ActionPracticeConta
 from tests.test_content import FAQ_INTENTS
 
 SOFT_LINE_MARK = "If things ever feel like too much"
+ANSWERED = SlotSet("reply_pending", False)  # every reply tells the rules it went out
 
 
 def tracker_for(text: str, intent: Optional[str], slots: Optional[Dict[str, Any]] = None,
@@ -54,26 +55,26 @@ def test_each_faq_intent_gets_the_articles_answer(intent):
     question = content.answers()["faq"][intent]["question"]
     messages, events = run(ActionAnswerFaq(), tracker_for(question, intent))
     assert [m["text"] for m in messages] == [content.faq_answer(intent)]
-    assert events == [SlotSet("last_topic", intent)]
+    assert events == [SlotSet("last_topic", intent), ANSWERED]
 
 
 @pytest.mark.parametrize("intent", list(content.answers()["article"]))
 def test_each_article_section_intent_gets_its_section(intent):
     messages, events = run(ActionAnswerFaq(), tracker_for("...", intent))
     assert [m["text"] for m in messages] == [content.answers()["article"][intent]["answer"]]
-    assert events == [SlotSet("last_topic", intent)]
+    assert events == [SlotSet("last_topic", intent), ANSWERED]
 
 
 def test_tell_me_more_expands_the_last_answer_with_the_related_section():
     messages, events = run(ActionTellMore(), tracker_for("tell me more", "ask_more", {"last_topic": "ask_personal_connection"}))
     assert messages[0]["text"] == content.answers()["article"]["ask_boundaries"]["answer"]
-    assert events == [SlotSet("last_topic", "ask_boundaries")]
+    assert events == [SlotSet("last_topic", "ask_boundaries"), ANSWERED]
 
 
 def test_tell_me_more_without_a_previous_answer_offers_the_menu():
     messages, events = run(ActionTellMore(), tracker_for("why?", "ask_more"))
     assert "don't have more" in messages[0]["text"] and len(messages[0]["buttons"]) == len(content.answers()["menu"])
-    assert events == []
+    assert events == [ANSWERED]
 
 
 @pytest.mark.parametrize("intent, needle", [("ask_human", "email"), ("ask_booking", "book"), ("ask_hours", "open")])
@@ -123,7 +124,7 @@ def test_a_negated_risk_gets_the_answer_and_a_resources_line():
     messages, events = run(ActionAnswerFaq(), tracker_for("I'm not suicidal, just stressed. do therapists care?", "ask_therapists_care"))
     assert messages[0]["text"] == content.faq_answer("ask_therapists_care")
     assert SOFT_LINE_MARK in messages[1]["text"]
-    assert events == [SlotSet("last_topic", "ask_therapists_care")]
+    assert events == [SlotSet("last_topic", "ask_therapists_care"), ANSWERED]
 
 
 def test_out_of_scope_offers_the_practice_contact():
@@ -158,7 +159,7 @@ def test_crisis_reply_per_category(text, category, must_contain, escalation_db_i
     links = messages[0]["custom"]["data"]["crisis_links"]
     assert {"label": "Call 911 · Emergency services", "href": "tel:911"} in links
     assert any(link["href"] == "tel:988" for link in links)
-    assert events == [SlotSet("crisis_pending", False), SlotSet("crisis_escalated", True)]
+    assert events == [SlotSet("crisis_pending", False), SlotSet("crisis_escalated", True), ANSWERED]
     with sqlite3.connect(escalation_db_in_tmp) as conn:
         assert conn.execute("SELECT category, tier FROM escalations").fetchall() == [(category, "hard")]
 

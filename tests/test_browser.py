@@ -12,7 +12,7 @@ from tests.conftest import ARTIFACTS, free_port
 # Flags for a machine with no network but localhost (see the machine notes).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
-TIMEOUT_MS = 20_000
+TIMEOUT_MS = 30_000
 
 
 def chromium_path() -> str:

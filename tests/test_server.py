@@ -147,6 +147,12 @@ def bot_without_actions(trained_model, tmp_path_factory):
     running.stop()
 
 
+@pytest.mark.parametrize("text", ["Do therapists really care about their clients?", "hello", "what are your hours?"])
+def test_with_the_action_server_down_other_messages_get_a_clear_apology(bot_without_actions: Bot, text):
+    reply = bot_without_actions.texts(bot_without_actions.say(new_sender(), text))
+    assert "can't answer right now" in reply and "988" in reply
+
+
 def test_with_the_action_server_down_a_crisis_still_gets_resources(bot_without_actions: Bot):
     reply = bot_without_actions.texts(bot_without_actions.say(new_sender(), "i'm going to end it all tonight"))
     assert "988" in reply and "911" in reply
