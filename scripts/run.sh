@@ -37,8 +37,11 @@ if [[ "${1:-}" == "shell" ]]; then
 fi
 
 echo "Starting the bot (about 15 s)..."
+# Rasa's HTTP API (trackers, model) stays off unless a token is set for it.
+api_args=()
+if [[ -n "${RASA_API_TOKEN:-}" ]]; then api_args=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 # shellcheck disable=SC2086  # one --cors value per origin
-"$BIN/rasa" run -m models/faq.tar.gz --port "$RASA_PORT" \
+"$BIN/rasa" run -m models/faq.tar.gz --port "$RASA_PORT" "${api_args[@]}" \
   --credentials var/credentials.yml --endpoints endpoints.yml --cors $ALLOWED_ORIGINS &
 pids+=($!)
 # The practice page with the chat widget (web/).

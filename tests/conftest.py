@@ -94,7 +94,7 @@ class Servers:
     def __init__(self, name: str, model: Path, tmp: Path, action_env: Optional[Dict[str, str]] = None,
                  with_actions: bool = True, tracker_db: Optional[Path] = None,
                  cors: Optional[List[str]] = None, credentials: Optional[Path] = None,
-                 rasa_env: Optional[Dict[str, str]] = None) -> None:
+                 rasa_env: Optional[Dict[str, str]] = None, rasa_args: Optional[List[str]] = None) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.processes: List[subprocess.Popen] = []
         self.logs = [ARTIFACTS / f"{name}-actions.log", ARTIFACTS / f"{name}-rasa.log"]
@@ -115,7 +115,7 @@ class Servers:
         rasa = self._start(
             [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(rasa_port),
              "--credentials", str(credentials or ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
-            + (["--cors", *cors] if cors else []),
+            + (["--cors", *cors] if cors else []) + (rasa_args or []),
             self.logs[1], rasa_env or BASE_ENV,
         )
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa)

@@ -198,3 +198,23 @@ def test_only_the_configured_web_origin_may_call_the_bot_from_a_browser(bot, web
 
     assert allowed_origin(web_page.origin) == web_page.origin
     assert allowed_origin("http://evil.example") is None
+
+
+def test_the_rasa_http_api_is_off_by_default(bot):
+    sender = new_sender()
+    bot.say(sender, "hello")
+    assert requests.get(f"{bot.url}/conversations/{sender}/tracker", timeout=30).status_code == 404
+
+
+def test_when_enabled_the_rasa_http_api_requires_the_token(trained_model, tmp_path):
+    running = Servers("api", trained_model, tmp_path, rasa_args=["--enable-api", "--auth-token", "s3cret-test-token"])
+    try:
+        sender = new_sender()
+        running.bot.say(sender, "hello")
+        url = f"{running.bot.url}/conversations/{sender}/tracker"
+        assert requests.get(url, timeout=30).status_code == 401
+        assert requests.get(url, params={"token": "wrong"}, timeout=30).status_code == 401
+        tracker = requests.get(url, params={"token": "s3cret-test-token"}, timeout=30)
+        assert tracker.status_code == 200 and tracker.json()["sender_id"] == sender
+    finally:
+        running.stop()
