@@ -134,6 +134,8 @@
   // --- Connection -------------------------------------------------------------
   var socket = null;
   var sessionId = sessionStorage.getItem(SESSION_KEY);
+  var ready = false; // connected and the session confirmed
+  var outbox = []; // messages typed before that: sent once ready, never dropped
   var waiting = 0;
 
   function setWaiting(on) {
@@ -166,25 +168,31 @@
       var isNew = !sessionId;
       sessionId = typeof id === "string" ? id : id && id.session_id;
       sessionStorage.setItem(SESSION_KEY, sessionId);
-      if (isNew && !history.length && config.greeting) sendMessage(config.greeting, null);
+      ready = true;
+      if (isNew && !history.length && !outbox.length && config.greeting) sendMessage(config.greeting, null);
+      outbox.splice(0).forEach(emit);
     });
     socket.on("bot_uttered", handleBotMessage);
     socket.on("connect_error", function () {
       setWaiting(false);
       showStatus(config.offlineText);
     });
-    socket.on("disconnect", function () { showStatus(config.offlineText); });
+    socket.on("disconnect", function () {
+      ready = false;
+      showStatus(config.offlineText);
+    });
+  }
+
+  function emit(text) {
+    setWaiting(true);
+    socket.emit("user_uttered", { message: text, session_id: sessionId });
   }
 
   function sendMessage(text, shownAs) {
     if (!text || !text.trim()) return;
     if (shownAs !== null) add({ type: "user", text: shownAs || text });
-    if (!socket || !socket.connected) {
-      showStatus(config.offlineText);
-      return;
-    }
-    setWaiting(true);
-    socket.emit("user_uttered", { message: text, session_id: sessionId });
+    if (ready && socket.connected) emit(text);
+    else outbox.push(text); // sent as soon as the connection is ready
   }
 
   // --- Behaviour ----------------------------------------------------------------
