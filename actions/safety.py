@@ -5,7 +5,7 @@ server checks again, with the same detector, so that a risk message can never
 get a plain FAQ answer even if the NLU pipeline was misconfigured.
 """
 from functools import lru_cache
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 

@@ -14,7 +14,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -136,6 +136,13 @@ class Servers:
                 process.kill()
 
 
+def serve_in_background(handler: Any) -> Tuple[ThreadingHTTPServer, str]:
+    """A local HTTP server on a free port, in a daemon thread: (server, origin)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 class StaffWebhook:
     """A local HTTP receiver standing in for the practice's alert webhook."""
 
@@ -155,9 +162,8 @@ class StaffWebhook:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/alert"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, origin = serve_in_background(Handler)
+        self.url = f"{origin}/alert"
 
     def wait_for(self, count: int, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
@@ -182,9 +188,7 @@ class WebPage:
 
     def __init__(self) -> None:
         handler = functools.partial(QuietStaticHandler, directory=str(ROOT / "web"))
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.origin = serve_in_background(handler)
 
 
 class QuietStaticHandler(SimpleHTTPRequestHandler):

@@ -5,17 +5,16 @@ import hmac
 import json
 import re
 import subprocess
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Dict, List
 
 import pytest
 import requests
 
 from actions import content
-from tests.conftest import ARTIFACTS, BASE_ENV, BIN, ROOT, Servers
+from tests.conftest import BASE_ENV, BIN, ROOT, Servers, serve_in_background
 
 SIGNING_SECRET = "test-signing-secret"
 TELEGRAM_TOKEN = "123456:TEST-token-for-the-fake-telegram-api"
@@ -58,9 +57,7 @@ class FakeApi:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = serve_in_background(Handler)
 
     def answer(self, method: str, body: Dict[str, Any]) -> Dict[str, Any]:
         if method == "getMe":

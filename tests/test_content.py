@@ -1,8 +1,6 @@
 """The content data files say what the article and the resources say."""
 import re
-from pathlib import Path
 
-import pytest
 
 from actions import content
 from tests.conftest import ROOT, load_yaml

@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from actions import content
-from tests.conftest import ARTIFACTS, Bot, Servers
+from tests.conftest import Bot, Servers
 from tests.test_content import FAQ_INTENTS
 
 HELP_TEXT = "answer questions about the relationship between therapists and their clients"
