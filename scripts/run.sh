@@ -18,6 +18,9 @@ export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
 mkdir -p var  # the SQLite conversation store (endpoints.yml)
 # Channels: REST and socket.io, plus Slack/Telegram when their variables are set.
 "$BIN/python" scripts/credentials.py var/credentials.yml
+# Conversations: SQLite, or PostgreSQL + Redis when DB_HOST / REDIS_HOST are set
+# (README "Running on several machines"); stops here, with one line, if one does not answer.
+"$BIN/python" scripts/endpoints.py var/endpoints.yml
 
 pids=()
 stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -32,7 +35,7 @@ for _ in $(seq 1 120); do
 done
 
 if [[ "${1:-}" == "shell" ]]; then
-  "$BIN/rasa" shell -m models/faq.tar.gz --endpoints endpoints.yml
+  "$BIN/rasa" shell -m models/faq.tar.gz --endpoints var/endpoints.yml
   exit 0
 fi
 
@@ -42,7 +45,7 @@ api_args=()
 if [[ -n "${RASA_API_TOKEN:-}" ]]; then api_args=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 # shellcheck disable=SC2086  # one --cors value per origin
 "$BIN/rasa" run -m models/faq.tar.gz --port "$RASA_PORT" "${api_args[@]}" \
-  --credentials var/credentials.yml --endpoints endpoints.yml --cors $ALLOWED_ORIGINS &
+  --credentials var/credentials.yml --endpoints var/endpoints.yml --cors $ALLOWED_ORIGINS &
 pids+=($!)
 # The practice page with the chat widget (web/).
 "$BIN/python" -m http.server "$WEB_PORT" --bind 127.0.0.1 --directory web >/dev/null 2>&1 &
