@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DATA = ROOT / "tests" / "data"
+PROJECT_NLG = yaml.safe_load((ROOT / "endpoints.yml").read_text())["nlg"]["type"]
 BASE_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
@@ -94,7 +95,8 @@ class Servers:
     def __init__(self, name: str, model: Path, tmp: Path, action_env: Optional[Dict[str, str]] = None,
                  with_actions: bool = True, tracker_db: Optional[Path] = None,
                  cors: Optional[List[str]] = None, credentials: Optional[Path] = None,
-                 rasa_env: Optional[Dict[str, str]] = None, rasa_args: Optional[List[str]] = None) -> None:
+                 rasa_env: Optional[Dict[str, str]] = None, rasa_args: Optional[List[str]] = None,
+                 action_url: Optional[str] = None) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.processes: List[subprocess.Popen] = []
         self.logs = [ARTIFACTS / f"{name}-actions.log", ARTIFACTS / f"{name}-rasa.log"]
@@ -106,10 +108,12 @@ class Servers:
             )
             wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions)
         endpoints = tmp / f"{name}-endpoints.yml"
+        action_url = action_url or f"http://127.0.0.1:{actions_port}/webhook"
         self.tracker_db = tracker_db or tmp / f"{name}-tracker.db"
         endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+            f'action_endpoint:\n  url: "{action_url}"\n'
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+            f'nlg:\n  type: {PROJECT_NLG}\n'
         )
         rasa_port = free_port()
         rasa = self._start(

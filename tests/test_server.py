@@ -2,12 +2,13 @@
 import sqlite3
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
 
 from actions import content
-from tests.conftest import Bot, Servers
+from tests.conftest import BASE_ENV, Bot, Servers, serve_in_background
 from tests.test_content import FAQ_INTENTS
 
 HELP_TEXT = "answer questions about the relationship between therapists and their clients"
@@ -151,6 +152,46 @@ def bot_without_actions(trained_model, tmp_path_factory):
 def test_with_the_action_server_down_other_messages_get_a_clear_apology(bot_without_actions: Bot, text):
     reply = bot_without_actions.texts(bot_without_actions.say(new_sender(), text))
     assert "can't answer right now" in reply and "988" in reply
+    assert content.practice()["phone"] in reply and content.practice()["name"] in reply
+
+
+SLOW_ACTIONS_TIMEOUT = 2
+
+
+@pytest.fixture(scope="module")
+def bot_with_hanging_actions(trained_model, tmp_path_factory):
+    """The action server accepts the request and never answers in time."""
+
+    class Hanging(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server API
+            time.sleep(SLOW_ACTIONS_TIMEOUT * 5)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    hanging, origin = serve_in_background(Hanging)
+    running = Servers("slow-actions", trained_model, tmp_path_factory.mktemp("slow-actions"), with_actions=False,
+                      action_url=f"{origin}/webhook",
+                      rasa_env={**BASE_ENV, "ACTION_SERVER_TIMEOUT": str(SLOW_ACTIONS_TIMEOUT)})
+    yield running.bot
+    running.stop()
+    hanging.shutdown()
+
+
+@pytest.mark.parametrize("text", ["How can I build trust with my therapist?", "i'm going to end it all tonight"],
+                         ids=["question", "crisis"])
+def test_a_hanging_action_server_costs_the_visitor_only_the_timeout(bot_with_hanging_actions: Bot, text):
+    sender = new_sender()
+    started = time.monotonic()
+    reply = bot_with_hanging_actions.texts(bot_with_hanging_actions.say(sender, text))
+    elapsed = time.monotonic() - started
+    assert elapsed < SLOW_ACTIONS_TIMEOUT + 3, f"reply took {elapsed:.1f} s"
+    if "end it all" in text:
+        assert "988" in reply and "911" in reply
+    else:
+        assert "can't answer right now" in reply and content.practice()["phone"] in reply
+    # The conversation is not stuck: the next message is answered too.
+    assert bot_with_hanging_actions.texts(bot_with_hanging_actions.say(sender, "thanks"))
 
 
 def test_with_the_action_server_down_a_crisis_still_gets_resources(bot_without_actions: Bot):
