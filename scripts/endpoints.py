@@ -8,9 +8,11 @@ Several Rasa servers behind a load balancer must share where conversations
 are kept and who is answering which conversation right now:
   DB_HOST (with DB_NAME, DB_USER; optional DB_PORT=5432, DB_PASSWORD,
   DB_SSLMODE): conversations in PostgreSQL, Rasa's SQL tracker store.
-  REDIS_HOST (optional REDIS_PORT=6379, REDIS_DB=1, REDIS_PASSWORD): Rasa's
-  Redis lock store, so that two servers never work on one conversation at
-  the same time (one message's turn is finished before the next one starts).
+  REDIS_HOST (optional REDIS_PORT=6379, REDIS_DB=1, REDIS_PASSWORD): the
+  conversation locks in Redis, so that two servers never work on one
+  conversation at the same time (one message's turn is finished before the
+  next one starts). Rasa's Redis lock store with its race fixed
+  (components/lock_store.py).
 Passwords are written as ${VARIABLE} references that Rasa expands when it
 reads the file: they never land on disk.
 
@@ -78,7 +80,8 @@ def lock_store(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     if not env.get("REDIS_HOST"):
         return None
     store: Dict[str, Any] = {
-        "type": "redis", "url": env["REDIS_HOST"], "port": _number(env, "REDIS_PORT", 6379, 1, 65535),
+        "type": "components.lock_store.AtomicRedisLockStore", "url": env["REDIS_HOST"],
+        "port": _number(env, "REDIS_PORT", 6379, 1, 65535),
         "db": _number(env, "REDIS_DB", 1, 0, 1_000_000),
     }
     if env.get("REDIS_PASSWORD"):
