@@ -7,18 +7,18 @@ throughput, latency, errors (must be 0) and the Rasa server's memory growth.
   python scripts/soak.py [--clients 32] [--seconds 120]
 """
 import argparse
-import asyncio
 import os
 import signal
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
-from typing import List
-
-import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.loadgen import memory_mb, percentile, run_load  # noqa: E402
+
 MESSAGES = [
     "Do therapists really care about their clients?",
     "How can I build trust with my therapist?",
@@ -30,43 +30,10 @@ MESSAGES = [
 ]
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def rasa_pid(port: int) -> int:
     out = subprocess.run(["pgrep", "-f", f"rasa run -m models/faq.tar.gz --port {port}"],
                          capture_output=True, text=True).stdout.split()
     return int(out[0])
-
-
-async def visitor(n: int, url: str, until: float, latencies: List[float], errors: List[str]) -> None:
-    async with aiohttp.ClientSession() as session:
-        i = 0
-        while time.monotonic() < until:
-            text = MESSAGES[(n + i) % len(MESSAGES)]
-            start = time.monotonic()
-            try:
-                async with session.post(url, json={"sender": f"soak-{n}", "message": text},
-                                        timeout=aiohttp.ClientTimeout(total=30)) as response:
-                    body = await response.json()
-                    if response.status != 200 or not body:
-                        errors.append(f"HTTP {response.status}, {len(body or [])} messages")
-            except Exception as error:  # noqa: BLE001 - every failure counts
-                errors.append(type(error).__name__)
-            latencies.append(time.monotonic() - start)
-            i += 1
-
-
-async def load(url: str, clients: int, seconds: float):
-    latencies: List[float] = []
-    errors: List[str] = []
-    until = time.monotonic() + seconds
-    await asyncio.gather(*(visitor(n, url, until, latencies, errors) for n in range(clients)))
-    return latencies, errors
 
 
 def main() -> None:
@@ -89,18 +56,17 @@ def main() -> None:
             except OSError:
                 time.sleep(0.5)
         pid = rasa_pid(args.port)
-        asyncio.run(load(url, 4, 10))  # warm-up
-        before = rss_mb(pid)
-        latencies, errors = asyncio.run(load(url, args.clients, args.seconds))
-        after = rss_mb(pid)
+        run_load(url, 4, MESSAGES, seconds=10, prefix="warm-up")
+        before = memory_mb(pid)
+        latencies, errors, _ = run_load(url, args.clients, MESSAGES, seconds=args.seconds, prefix="soak")
+        after = memory_mb(pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    latencies.sort()
     print(f"{args.clients} clients for {args.seconds:.0f} s: {len(latencies)} messages, "
           f"{len(latencies) / args.seconds:.1f} msg/s")
     print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
-          f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms")
+          f"p95 {percentile(latencies, 95) * 1000:.0f} ms")
     print(f"errors: {len(errors)} {sorted(set(errors))[:5]}")
     print(f"Rasa server memory: {before:.0f} MB -> {after:.0f} MB ({after - before:+.0f} MB)")
 

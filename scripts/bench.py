@@ -1,0 +1,255 @@
+"""Benchmark (`make bench`): the project's pipeline against Rasa's default one.
+
+For config.yml and configs/rasa_default.yml (the `rasa init` pipeline), on the
+same data and domain, in one run:
+  - trains each with an empty cache: training time, model size;
+  - starts the real servers (the action server and `rasa run`, with identical
+    endpoints: the same actions, the project's response generator, an SQLite
+    SQL tracker store in a fresh file each) and measures the time from
+    starting the Rasa server to its first reply over the REST webhook;
+  - one client: p50 and p95 latency over --messages messages;
+  - 8 and 32 concurrent clients, each in its own conversations, for
+    --seconds each: messages per second, p95, errors;
+  - peak resident memory of the Rasa server and of the action server.
+Messages are the NLU hold-out sets with crisis messages mixed in. An error is
+a non-200, an empty reply, a timeout, or Rasa's own "can't answer right now"
+(the action server did not answer in time).
+
+Prints a table (figure | project | default | ratio | goal | met?) and writes
+it to reports/bench.md.
+
+  python scripts/bench.py [--messages 240] [--seconds 30] [--reuse-models]
+"""
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.loadgen import percentile, run_load, sample_memory  # noqa: E402
+from tests.conftest import BASE_ENV, BIN, Servers  # noqa: E402
+
+OUT_DIR = ROOT / "build" / "bench"
+REPORT = ROOT / "reports" / "bench.md"
+PIPELINES = {"project": ROOT / "config.yml", "default": ROOT / "configs" / "rasa_default.yml"}
+CRISIS_EVERY = 8  # one message in 8 is a risk message from the crisis corpus
+TURNS = 10  # a concurrent visitor's conversation: 10 messages, then a new visitor
+
+
+def messages() -> List[str]:
+    """Held-out messages (never trained on) with crisis messages mixed in, in a fixed order."""
+    texts: List[str] = []
+    for name in ("nlu_holdout.yml", "nlu_holdout_conversation.yml"):
+        for item in yaml.safe_load((ROOT / "tests" / "data" / name).read_text())["nlu"]:
+            texts += [line[2:].strip() for line in item["examples"].splitlines() if line.startswith("- ")]
+    texts += [line.strip() for line in (ROOT / "tests" / "data" / "out_of_scope_holdout.txt").read_text().splitlines()
+              if line.strip() and not line.startswith("#")]
+    risk = [e["text"] for e in yaml.safe_load((ROOT / "tests" / "data" / "crisis_corpus.yml").read_text())["risk"]]
+    rng = random.Random(6)
+    rng.shuffle(texts)
+    rng.shuffle(risk)
+    mixed: List[str] = []
+    for i, text in enumerate(texts):
+        if i % (CRISIS_EVERY - 1) == 0:
+            mixed.append(risk[(i // (CRISIS_EVERY - 1)) % len(risk)])
+        mixed.append(text)
+    return mixed
+
+
+@dataclass
+class Result:
+    train_s: float = 0.0
+    model_mb: float = 0.0
+    startup_s: float = 0.0
+    rasa_mb: float = 0.0
+    actions_mb: float = 0.0
+    single: Dict[str, float] = field(default_factory=dict)
+    concurrent: Dict[int, Dict[str, float]] = field(default_factory=dict)
+
+
+class BenchServers(Servers):
+    """The tests' Servers, remembering when the Rasa server process started."""
+
+    def _start(self, args: List[str], log: Path, env: Dict[str, str]) -> subprocess.Popen:
+        is_rasa = "run" in args[1:2]
+        if is_rasa:
+            self.rasa_started = time.monotonic()
+        process = super()._start(args, log, env)
+        setattr(self, "rasa" if is_rasa else "actions", process)
+        return process
+
+
+def train(name: str, config: Path, log: Callable[[str], None]) -> Result:
+    """Trains from scratch (empty cache); returns the training time and the model size."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    model = OUT_DIR / f"{name}.tar.gz"
+    model.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache, \
+            open(OUT_DIR / f"train-{name}.log", "w") as out:
+        started = time.monotonic()
+        subprocess.run(
+            [str(BIN / "rasa"), "train", "--config", str(config), "--fixed-model-name", name,
+             "--out", str(OUT_DIR)],
+            cwd=ROOT, env={**BASE_ENV, "RASA_CACHE_DIRECTORY": cache}, stdout=out, stderr=subprocess.STDOUT,
+            check=True,
+        )
+        seconds = time.monotonic() - started
+    result = Result(train_s=seconds, model_mb=model.stat().st_size / 1e6)
+    log(f"  {name}: trained in {seconds:.1f} s, model {result.model_mb:.2f} MB")
+    return result
+
+
+def serve_and_measure(name: str, result: Result, texts: List[str], args: argparse.Namespace,
+                      log: Callable[[str], None]) -> None:
+    model = OUT_DIR / f"{name}.tar.gz"
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
+        action_env = {"ESCALATION_DB": str(Path(tmp) / "escalations.db")}
+        servers = BenchServers(f"bench-{name}", model, Path(tmp), action_env=action_env)
+        try:
+            servers.bot.say("bench-first", texts[1])
+            result.startup_s = time.monotonic() - servers.rasa_started
+            log(f"  {name}: start-up to first reply {result.startup_s:.1f} s")
+            peak_rasa = sample_memory(lambda: [servers.rasa.pid])
+            peak_actions = sample_memory(lambda: [servers.actions.pid])
+
+            latencies, errors, elapsed = run_load(servers.bot.webhook, 1, texts, per_client=args.messages,
+                                                  turns=TURNS, prefix=f"{name}-one")
+            result.single = summary(latencies, errors, elapsed)
+            log(f"  {name}: 1 client, {len(latencies)} messages: p50 {result.single['p50']:.0f} ms, "
+                f"p95 {result.single['p95']:.0f} ms, errors {len(errors)}")
+            for clients in args.clients:
+                latencies, errors, elapsed = run_load(servers.bot.webhook, clients, texts, seconds=args.seconds,
+                                                      turns=TURNS, prefix=f"{name}-c{clients}")
+                result.concurrent[clients] = stats = summary(latencies, errors, elapsed)
+                log(f"  {name}: {clients} clients, {len(latencies)} messages in {elapsed:.0f} s: "
+                    f"{stats['rate']:.1f} msg/s, p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, "
+                    f"errors {len(errors)} {sorted(set(errors))[:3]}")
+            result.rasa_mb, result.actions_mb = peak_rasa(), peak_actions()
+            log(f"  {name}: peak memory: Rasa server {result.rasa_mb:.0f} MB, action server {result.actions_mb:.0f} MB")
+        finally:
+            servers.stop()
+
+
+def summary(latencies: List[float], errors: List[str], elapsed: float) -> Dict[str, float]:
+    return {"n": len(latencies), "p50": percentile(latencies, 50) * 1000, "p95": percentile(latencies, 95) * 1000,
+            "rate": len(latencies) / elapsed, "errors": len(errors)}
+
+
+def table(project: Result, default: Result, args: argparse.Namespace) -> List[List[str]]:
+    rows = []
+
+    def row(figure: str, p: float, d: float, fmt: str, goal: str = "", met: Optional[bool] = None) -> None:
+        ratio = f"{p / d:.2f}×" if d else "–"
+        rows.append([figure, fmt.format(p), fmt.format(d), ratio, goal,
+                     "" if met is None else ("yes" if met else "**no**")])
+
+    def ratio_goal(p: float, d: float, limit: float, at_most: bool = True) -> Optional[bool]:
+        return None if not d else (p / d <= limit if at_most else p / d >= limit)
+
+    row("training time (s)", project.train_s, default.train_s, "{:.1f}")
+    row("model size (MB)", project.model_mb, default.model_mb, "{:.2f}", "≤ 5 MB", project.model_mb <= 5)
+    row("start-up to first reply (s)", project.startup_s, default.startup_s, "{:.1f}", "≤ 0.5×",
+        ratio_goal(project.startup_s, default.startup_s, 0.5))
+    row("Rasa server memory, peak (MB)", project.rasa_mb, default.rasa_mb, "{:.0f}", "≤ 0.6×",
+        ratio_goal(project.rasa_mb, default.rasa_mb, 0.6))
+    row("action server memory, peak (MB)", project.actions_mb, default.actions_mb, "{:.0f}")
+    n = project.single.get("n", 0)
+    row(f"1 client p50 (ms, {n} messages)", project.single["p50"], default.single["p50"], "{:.0f}")
+    row(f"1 client p95 (ms, {n} messages)", project.single["p95"], default.single["p95"], "{:.0f}", "≤ 0.5×",
+        ratio_goal(project.single["p95"], default.single["p95"], 0.5))
+    for clients in args.clients:
+        p, d = project.concurrent[clients], default.concurrent[clients]
+        row(f"{clients} clients: messages/s", p["rate"], d["rate"], "{:.1f}",
+            "≥ 2×" if clients == 8 else "", ratio_goal(p["rate"], d["rate"], 2, at_most=False) if clients == 8 else None)
+        row(f"{clients} clients: p95 (ms)", p["p95"], d["p95"], "{:.0f}")
+    errors_p = project.single["errors"] + sum(c["errors"] for c in project.concurrent.values())
+    errors_d = default.single["errors"] + sum(c["errors"] for c in default.concurrent.values())
+    rows.append(["errors, all runs", str(int(errors_p)), str(int(errors_d)), "", "0", "yes" if errors_p == 0 else "**no**"])
+    return rows
+
+
+def markdown(rows: List[List[str]]) -> str:
+    header = ["figure", "project", "default", "ratio", "goal", "met?"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def plain(rows: List[List[str]]) -> str:
+    header = ["figure", "project", "default", "ratio", "goal", "met?"]
+    cells = [header] + [[c.replace("**", "") for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
+
+
+def machine() -> str:
+    load = os.getloadavg()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit.strip()}{' + local changes' if dirty else ''}, "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average at start {load[0]:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", type=int, default=240, help="single-client messages (default 240)")
+    parser.add_argument("--seconds", type=float, default=30, help="length of each concurrent run (default 30)")
+    parser.add_argument("--clients", type=lambda s: [int(c) for c in s.split(",")], default=[8, 32])
+    parser.add_argument("--reuse-models", action="store_true",
+                        help="skip training, use build/bench/*.tar.gz from an earlier run (no training figures)")
+    parser.add_argument("--only", choices=sorted(PIPELINES), help="measure one pipeline (development)")
+    parser.add_argument("--report", type=Path, default=REPORT)
+    args = parser.parse_args()
+    started = time.monotonic()
+    about = machine()
+    print(f"Benchmark: {about}", flush=True)
+    texts = messages()
+    results: Dict[str, Result] = {}
+
+    def log(line: str) -> None:
+        print(f"[{time.monotonic() - started:5.0f} s]{line}", flush=True)
+
+    names = [args.only] if args.only else list(PIPELINES)
+    log(" training (empty cache)" if not args.reuse_models else " reusing the models in build/bench")
+    for name in names:
+        if args.reuse_models:
+            model = OUT_DIR / f"{name}.tar.gz"
+            results[name] = Result(model_mb=model.stat().st_size / 1e6)
+        else:
+            results[name] = train(name, PIPELINES[name], log)
+    for name in names:
+        log(f" serving {name}")
+        serve_and_measure(name, results[name], texts, args, log)
+    if args.only:
+        print(json.dumps(results[args.only].__dict__, indent=1, default=str))
+        return
+    rows = table(results["project"], results["default"], args)
+    print()
+    print(plain(rows))
+    report = (
+        "# Benchmark: the project's pipeline against Rasa's default\n\n"
+        f"Written by `make bench` (scripts/bench.py): {about}; took {time.monotonic() - started:.0f} s.\n"
+        f"Single client: {args.messages} messages; concurrent runs: {args.seconds:.0f} s each, "
+        f"each client a visitor of {TURNS} messages after another. Memory is the peak resident memory.\n\n"
+        + markdown(rows) + "\n"
+    )
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(report)
+    print(f"\nWritten to {args.report.relative_to(ROOT)} in {time.monotonic() - started:.0f} s.")
+
+
+if __name__ == "__main__":
+    main()
