@@ -11,10 +11,3 @@ try:
 except PracticeConfigError as error:
     sys.exit(f"Practice configuration error: {error}")
 
-# Load the risk detector and the answers now, while the server starts, so the
-# first visitor after a restart does not wait seconds for them (and does not
-# run into Rasa's action timeout, ACTION_SERVER_TIMEOUT).
-from actions import content, safety  # noqa: E402
-
-safety.detector()
-content.answers()
