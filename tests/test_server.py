@@ -26,6 +26,22 @@ def test_each_faq_question_gets_the_articles_answer(bot, intent):
     assert [r["text"] for r in replies] == [content.faq_answer(intent)]
 
 
+@pytest.mark.parametrize("intent, question", [
+    ("ask_relationship", "what kind of training do therapists have?"),
+    ("ask_empathy", "why is empathy so important in therapy"),
+    ("ask_boundaries", "can I be friends with my therapist on facebook"),
+    ("ask_signs_of_care", "what are the signs that a therapist genuinely cares"),
+    ("ask_sign_active_listening", "is it a good sign when my counsellor really listens to me"),
+    ("ask_sign_personalized_treatment", "should therapy be tailored to my own goals"),
+    ("ask_sign_consistent_support", "will a good therapist keep supporting me through setbacks"),
+    ("ask_sign_respect_confidentiality", "is everything I tell my psychologist confidential?"),
+    ("ask_what_to_expect", "what can I expect from therapy"),
+])
+def test_each_section_of_the_article_gets_its_own_text(bot, intent, question):
+    replies = bot.say(new_sender(), question)
+    assert [r["text"] for r in replies] == [content.faq_answer(intent)]
+
+
 def test_a_conversation_opens_and_closes(bot):
     sender = new_sender()
     greeting = bot.say(sender, "hello")
