@@ -38,7 +38,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.loadgen import percentile, run_load, sample_memory  # noqa: E402
+from scripts.loadgen import cpu_seconds, percentile, run_load, sample_memory  # noqa: E402
 from tests.conftest import BASE_ENV, BIN, Servers  # noqa: E402
 
 OUT_DIR = ROOT / "build" / "bench"
@@ -75,6 +75,8 @@ class Result:
     startup_s: float = 0.0
     rasa_mb: float = 0.0
     actions_mb: float = 0.0
+    rasa_cpu_ms: float = 0.0  # CPU time per message, single client: steady even on a busy machine
+    actions_cpu_ms: float = 0.0
     single: Dict[str, float] = field(default_factory=dict)
     concurrent: Dict[int, Dict[str, float]] = field(default_factory=dict)
 
@@ -124,11 +126,15 @@ def serve_and_measure(name: str, result: Result, texts: List[str], args: argpars
             peak_rasa = sample_memory(lambda: [servers.rasa.pid])
             peak_actions = sample_memory(lambda: [servers.actions.pid])
 
+            cpu = cpu_seconds(servers.rasa.pid), cpu_seconds(servers.actions.pid)
             latencies, errors, elapsed = run_load(servers.bot.webhook, 1, texts, per_client=args.messages,
                                                   turns=TURNS, prefix=f"{name}-one")
+            result.rasa_cpu_ms = (cpu_seconds(servers.rasa.pid) - cpu[0]) * 1000 / len(latencies)
+            result.actions_cpu_ms = (cpu_seconds(servers.actions.pid) - cpu[1]) * 1000 / len(latencies)
             result.single = summary(latencies, errors, elapsed)
             log(f"  {name}: 1 client, {len(latencies)} messages: p50 {result.single['p50']:.0f} ms, "
-                f"p95 {result.single['p95']:.0f} ms, errors {len(errors)}")
+                f"p95 {result.single['p95']:.0f} ms, errors {len(errors)}; CPU per message: "
+                f"Rasa server {result.rasa_cpu_ms:.1f} ms, action server {result.actions_cpu_ms:.1f} ms")
             for clients in args.clients:
                 latencies, errors, elapsed = run_load(servers.bot.webhook, clients, texts, seconds=args.seconds,
                                                       turns=TURNS, prefix=f"{name}-c{clients}")
@@ -169,6 +175,8 @@ def table(project: Result, default: Result, args: argparse.Namespace) -> List[Li
     row(f"1 client p50 (ms, {n} messages)", project.single["p50"], default.single["p50"], "{:.0f}")
     row(f"1 client p95 (ms, {n} messages)", project.single["p95"], default.single["p95"], "{:.0f}", "≤ 0.5×",
         ratio_goal(project.single["p95"], default.single["p95"], 0.5))
+    row("Rasa server CPU per message (ms, 1 client)", project.rasa_cpu_ms, default.rasa_cpu_ms, "{:.1f}")
+    row("action server CPU per message (ms, 1 client)", project.actions_cpu_ms, default.actions_cpu_ms, "{:.1f}")
     for clients in args.clients:
         p, d = project.concurrent[clients], default.concurrent[clients]
         row(f"{clients} clients: messages/s", p["rate"], d["rate"], "{:.1f}",
@@ -248,7 +256,7 @@ def main() -> None:
     )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report)
-    print(f"\nWritten to {args.report.relative_to(ROOT)} in {time.monotonic() - started:.0f} s.")
+    print(f"\nWritten to {args.report} in {time.monotonic() - started:.0f} s.")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ run_load() sends messages from concurrent visitors, each in its own
 conversation, each waiting for its reply before sending the next message.
 """
 import asyncio
+import os
 import time
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
@@ -132,3 +133,13 @@ def sample_memory(pids: Callable[[], Sequence[int]], every: float = 0.5) -> Call
         thread.join()
         return peak[0]
     return finish
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in [pid] + children(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
