@@ -2,17 +2,21 @@
 
 Rasa 3.6's RestInput answers HTTP 500 when the JSON body is not an object
 (`[1, 2]`), and files a message without a sender under the shared id
-"default", mixing strangers' conversations. This channel answers 400 instead,
-and is registered under the same name, so the URL stays
-/webhooks/rest/webhook.
+"default", mixing strangers' conversations. A `metadata` that is not an object
+fails while the message is processed, and Rasa then logs the message text at
+ERROR level and answers nothing; so does a message with half a UTF-16 pair
+(channels/checks.py). A 1 MB message holds the server for ~10 s. This channel
+answers 400 instead (413 for a message over MAX_MESSAGE_LENGTH), and is
+registered under the same name, so the URL stays /webhooks/rest/webhook.
 """
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage as BadRequest  # HTTP 400 in Sanic 21
+from sanic.exceptions import PayloadTooLarge  # HTTP 413
 from sanic.request import Request
 
-MAX_SENDER_LENGTH = 255
+from channels.checks import MAX_MESSAGE_LENGTH, is_valid_id, valid_unicode
 
 
 def _body(request: Request) -> Dict[Text, Any]:
@@ -28,7 +32,7 @@ class CheckedRestInput(RestInput):
 
     async def _extract_sender(self, request: Request) -> Optional[Text]:
         sender = _body(request).get("sender")
-        if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
+        if not is_valid_id(sender):
             raise BadRequest("'sender' must be a non-empty string identifying the conversation.")
         return sender
 
@@ -36,7 +40,18 @@ class CheckedRestInput(RestInput):
         message = _body(request).get("message")
         if not isinstance(message, str):
             raise BadRequest("'message' must be a string.")
-        return message
+        if len(message) > MAX_MESSAGE_LENGTH:
+            raise PayloadTooLarge(f"'message' must be at most {MAX_MESSAGE_LENGTH} characters.")
+        return valid_unicode(message)
 
     def _extract_input_channel(self, request: Request) -> Text:
-        return _body(request).get("input_channel") or self.name()
+        input_channel = _body(request).get("input_channel")
+        if input_channel is not None and not isinstance(input_channel, str):
+            raise BadRequest("'input_channel' must be a string.")
+        return input_channel or self.name()
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        metadata = _body(request).get("metadata")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise BadRequest("'metadata' must be a JSON object.")
+        return metadata

@@ -16,15 +16,19 @@ from typing import Any, Dict, List
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The channels' names for people: the classes in channels/ extend Rasa's.
+NAMES = {"channels.rest.CheckedRestInput": "rest", "channels.socketio.CheckedSocketIOInput": "socketio",
+         "channels.slack.CheckedSlackInput": "slack", "channels.telegram.CheckedTelegramInput": "telegram"}
 
 # connector -> (required variables, {credential key: variable}), optional keys below
 CONNECTORS: Dict[str, Dict[str, Any]] = {
-    "slack": {
+    # Rasa's Slack channel with signed requests checked (channels/slack.py).
+    "channels.slack.CheckedSlackInput": {
         "required": {"slack_token": "SLACK_BOT_TOKEN", "slack_signing_secret": "SLACK_SIGNING_SECRET"},
         "optional": {"slack_channel": "SLACK_CHANNEL"},
     },
-    # Rasa's Telegram channel with a start-up fix (channels/telegram.py).
-    "channels.telegram.FreshSessionTelegramInput": {
+    # Rasa's Telegram channel with a start-up fix and updates checked (channels/telegram.py).
+    "channels.telegram.CheckedTelegramInput": {
         "required": {"access_token": "TELEGRAM_TOKEN", "verify": "TELEGRAM_BOT_NAME",
                      "webhook_url": "TELEGRAM_WEBHOOK_URL"},
         "optional": {},
@@ -39,7 +43,7 @@ def credentials(env: Dict[str, str]) -> Dict[str, Any]:
         if len(missing) == len(spec["required"]):
             continue  # not configured: leave it out
         if missing:
-            sys.exit(f"{connector.split('.')[-1]}: set {', '.join(missing)} too (or none of its variables)")
+            sys.exit(f"{NAMES[connector]}: set {', '.join(missing)} too (or none of its variables)")
         keys = {**spec["required"], **{k: v for k, v in spec["optional"].items() if env.get(v)}}
         config[connector] = {key: "${" + variable + "}" for key, variable in keys.items()}
     return config
@@ -50,5 +54,4 @@ if __name__ == "__main__":
     output.parent.mkdir(parents=True, exist_ok=True)
     config = credentials(dict(os.environ))
     output.write_text(yaml.safe_dump(config, sort_keys=False))
-    names = {"channels.rest.CheckedRestInput": "rest", "channels.telegram.FreshSessionTelegramInput": "telegram"}
-    print("Channels:", ", ".join(names.get(k, k) for k in config))
+    print("Channels:", ", ".join(NAMES.get(k, k) for k in config))

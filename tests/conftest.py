@@ -222,3 +222,103 @@ def servers(trained_model, staff_webhook, escalation_db, web_page, tmp_path_fact
 @pytest.fixture(scope="session")
 def bot(servers) -> Bot:
     return servers.bot
+
+
+# Slack and Telegram: Rasa's real connectors against local fakes of their Web
+# APIs (tests/fake_apis/). Shared by tests/test_channels.py and
+# tests/test_channel_input.py, so one server serves both.
+SIGNING_SECRET = "test-signing-secret"
+TELEGRAM_TOKEN = "123456:TEST-token-for-the-fake-telegram-api"
+BOT_NAME = "maple_grove_test_bot"
+BLOCKED_CHAT_ID = 403  # the fake Telegram refuses to send to this chat, as when a visitor blocked the bot
+
+
+class FakeApi:
+    """Records every call and answers like Slack's or Telegram's Web API."""
+
+    def __init__(self) -> None:
+        self.calls: List[Dict[str, Any]] = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                body = self._parse(raw)
+                method = self.path.rstrip("/").split("/")[-1]
+                api.calls.append({"method": method, "body": body})
+                self._reply(api.answer(method, body))
+
+            do_GET = do_POST  # noqa: N815
+
+            def _parse(self, raw: str) -> Dict[str, Any]:
+                import re
+                from urllib.parse import parse_qs
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    return json.loads(raw or "{}")
+                if "multipart/form-data" in self.headers.get("Content-Type", ""):
+                    return dict(re.findall(r'name="([^"]+)"\r\n\r\n(.*?)\r\n', raw, flags=re.S))
+                return {k: v[0] for k, v in parse_qs(raw).items()}
+
+            def _reply(self, payload: Dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server, self.url = serve_in_background(Handler)
+
+    def answer(self, method: str, body: Dict[str, Any]) -> Dict[str, Any]:
+        if method == "getMe":
+            return {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bot", "username": BOT_NAME}}
+        if method == "sendMessage" and str(body.get("chat_id")) == str(BLOCKED_CHAT_ID):
+            return {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+        if method == "sendMessage":
+            return {"ok": True, "result": {"message_id": len(self.calls), "date": 0,
+                                           "chat": {"id": int(body.get("chat_id", 1)), "type": "private"},
+                                           "text": body.get("text", "")}}
+        return {"ok": True, "result": True}
+
+    def sent_texts(self, method: str) -> List[str]:
+        return [c["body"].get("text", "") for c in self.calls if c["method"] == method]
+
+    def wait_for(self, method: str, count: int, timeout: float = 20) -> List[str]:
+        deadline = time.monotonic() + timeout
+        while len(self.sent_texts(method)) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.sent_texts(method)
+
+
+@pytest.fixture(scope="session")
+def fake_api() -> Iterator[FakeApi]:
+    api = FakeApi()
+    yield api
+    api.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def channel_servers(trained_model, fake_api, tmp_path_factory) -> Iterator[Servers]:
+    """Rasa with REST, socket.io, Slack and Telegram, as `make run` configures it."""
+    env = {
+        **BASE_ENV,
+        "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_BOT_NAME": BOT_NAME,
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+        "FAKE_SLACK_API": fake_api.url + "/api/", "FAKE_TELEGRAM_API": fake_api.url,
+        "PYTHONPATH": str(ROOT / "tests" / "fake_apis"),
+    }
+    tmp = tmp_path_factory.mktemp("channels")
+    credentials = tmp / "credentials.yml"
+    subprocess.run([str(BIN / "python"), "scripts/credentials.py", str(credentials)], cwd=ROOT, env=env, check=True)
+    running = Servers("channels", trained_model, tmp, credentials=credentials, rasa_env=env)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def chat_servers(channel_servers) -> Bot:
+    return channel_servers.bot

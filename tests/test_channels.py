@@ -1,107 +1,16 @@
 """Slack and Telegram through Rasa's real connectors; only the third-party
-HTTP APIs are fakes (local HTTP servers, see tests/fake_apis/)."""
+HTTP APIs are fakes (local HTTP servers, see tests/fake_apis/ and conftest.py)."""
 import hashlib
 import hmac
 import json
-import re
-import subprocess
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler
-from typing import Any, Dict, List
 
 import pytest
 import requests
 
 from actions import content
-from tests.conftest import BASE_ENV, BIN, ROOT, Servers, serve_in_background
-
-SIGNING_SECRET = "test-signing-secret"
-TELEGRAM_TOKEN = "123456:TEST-token-for-the-fake-telegram-api"
-BOT_NAME = "maple_grove_test_bot"
-
-
-class FakeApi:
-    """Records every call and answers like Slack's or Telegram's Web API."""
-
-    def __init__(self) -> None:
-        self.calls: List[Dict[str, Any]] = []
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-                body = self._parse(raw)
-                method = self.path.rstrip("/").split("/")[-1]
-                api.calls.append({"method": method, "body": body})
-                self._reply(api.answer(method, body))
-
-            do_GET = do_POST  # noqa: N815
-
-            def _parse(self, raw: str) -> Dict[str, Any]:
-                if self.headers.get("Content-Type", "").startswith("application/json"):
-                    return json.loads(raw or "{}")
-                from urllib.parse import parse_qs
-                if "multipart/form-data" in self.headers.get("Content-Type", ""):
-                    return dict(re.findall(r'name="([^"]+)"\r\n\r\n(.*?)\r\n', raw, flags=re.S))
-                return {k: v[0] for k, v in parse_qs(raw).items()}
-
-            def _reply(self, payload: Dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server, self.url = serve_in_background(Handler)
-
-    def answer(self, method: str, body: Dict[str, Any]) -> Dict[str, Any]:
-        if method == "getMe":
-            return {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Bot", "username": BOT_NAME}}
-        if method == "sendMessage":
-            return {"ok": True, "result": {"message_id": len(self.calls), "date": 0,
-                                           "chat": {"id": int(body.get("chat_id", 1)), "type": "private"},
-                                           "text": body.get("text", "")}}
-        return {"ok": True, "result": True}
-
-    def sent_texts(self, method: str) -> List[str]:
-        return [c["body"].get("text", "") for c in self.calls if c["method"] == method]
-
-    def wait_for(self, method: str, count: int, timeout: float = 20) -> List[str]:
-        deadline = time.monotonic() + timeout
-        while len(self.sent_texts(method)) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return self.sent_texts(method)
-
-
-@pytest.fixture(scope="module")
-def fake_api():
-    api = FakeApi()
-    yield api
-    api.server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def chat_servers(trained_model, fake_api, tmp_path_factory):
-    """Rasa with REST, socket.io, Slack and Telegram, as `make run` configures it."""
-    env = {
-        **BASE_ENV,
-        "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_BOT_NAME": BOT_NAME,
-        "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
-        "FAKE_SLACK_API": fake_api.url + "/api/", "FAKE_TELEGRAM_API": fake_api.url,
-        "PYTHONPATH": str(ROOT / "tests" / "fake_apis"),
-    }
-    tmp = tmp_path_factory.mktemp("channels")
-    credentials = tmp / "credentials.yml"
-    subprocess.run([str(BIN / "python"), "scripts/credentials.py", str(credentials)], cwd=ROOT, env=env, check=True)
-    running = Servers("channels", trained_model, tmp, credentials=credentials, rasa_env=env)
-    yield running.bot
-    running.stop()
+from tests.conftest import SIGNING_SECRET  # the fakes and the chat_servers fixture are in conftest.py
 
 
 def slack_post(bot, text: str, timestamp: int = None, secret: str = SIGNING_SECRET, headers=None):

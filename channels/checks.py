@@ -1,0 +1,42 @@
+"""What the checked channels accept, and the reply to what they can't read.
+
+Shared by channels/rest.py, socketio.py, slack.py and telegram.py.
+"""
+import re
+from typing import Dict, List, Tuple
+
+# Far above what a person types (the widget allows 2,000 characters, Telegram
+# 4,096, Slack 40,000) and still answered in well under a second. A longer
+# message would hold the server for seconds (1 MB: ~10 s of NLU) and run into
+# the action server's timeout.
+MAX_MESSAGE_LENGTH = 100_000
+
+# The tracker store's sender_id column is 255 characters wide.
+MAX_SENDER_LENGTH = 255
+
+
+# JSON may carry half of a UTF-16 pair (\ud800 in the JSON text): valid JSON,
+# not valid Unicode. spaCy fails on it, and Rasa's REST channel then logs the
+# whole message at ERROR level and answers nothing; the SQL tracker store
+# fails on it in a sender id. (Whole pairs arrive decoded, as one character.)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """The text with each lone surrogate replaced by U+FFFD, the replacement character."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def is_valid_id(value: object) -> bool:
+    """A sender or conversation id the tracker store can keep."""
+    return (isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_SENDER_LENGTH
+            and valid_unicode(value) == value)
+
+
+def unreadable_reply() -> Tuple[str, List[Dict[str, str]]]:
+    """The bot's own reply to input it can't read (content/answers.yml), with the topic menu."""
+    from actions import content  # the Rasa server imports actions already (components/)
+
+    practice = content.practice()
+    text = content.answers()["small_talk"]["unreadable"].format(practice=practice["name"], **practice)
+    return text, content.menu_buttons()
