@@ -1,0 +1,39 @@
+"""Keeps visitors' words out of the Rasa server's logs above DEBUG.
+
+Rasa 3.6 logs the message text with some warnings and errors (for example
+"rest.message.received.failure" whenever a REST message fails). Its own
+redaction hook is a Rasa Pro feature. This structlog processor, placed first,
+replaces those fields with "[redacted]" at INFO and above; DEBUG logs, which a
+developer turns on by hand, keep them.
+"""
+from typing import Any, Dict
+
+import structlog
+
+# The fields Rasa's own anonymiser treats as visitor data (rasa/utils/log_utils.py).
+VISITOR_DATA_KEYS = (
+    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
+    "prediction_events", "tracker_latest_message", "prefilled_slots", "message", "response",
+    "slot_candidates", "rasa_event", "rasa_events", "tracker_states", "current_states", "old_states",
+    "successes", "current_entity", "next_entity", "states", "entity", "token_text", "user_message",
+    "json_message",
+)
+REDACTED = "[redacted]"
+
+
+def redact_visitor_data(_: Any, method_name: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+    if method_name != "debug":
+        for key in VISITOR_DATA_KEYS:
+            if key in event_dict:
+                event_dict[key] = REDACTED
+    return event_dict
+
+
+def install() -> None:
+    """Puts the redaction first in the structlog pipeline Rasa configured at start-up."""
+    processors = list(structlog.get_config()["processors"])
+    if redact_visitor_data not in processors:
+        structlog.configure(processors=[redact_visitor_data, *processors])
+
+
+install()

@@ -1,0 +1,21 @@
+"""Rasa's structured logs never carry a visitor's words at INFO and above."""
+import logging
+
+import structlog
+from rasa.utils.log_utils import configure_structlog
+
+from components import log_privacy
+
+
+def test_rasa_error_logs_lose_the_message_text_and_keep_the_event(caplog):
+    caplog.set_level(logging.DEBUG)
+    configure_structlog(logging.DEBUG)  # what `rasa run` does at start-up
+    log_privacy.install()  # what loading the project's components does
+    logger = structlog.get_logger("rasa.core.channels.rest")
+    logger.error("rest.message.received.failure", text="my secret worry")
+    logger.info("processor.message.parse", parse_data_text="another secret")
+    logger.debug("processor.debug", text="debug detail")
+    printed = "\n".join(record.getMessage() for record in caplog.records)
+    assert "rest.message.received.failure" in printed and "processor.message.parse" in printed
+    assert "my secret worry" not in printed and "another secret" not in printed
+    assert "debug detail" in printed  # DEBUG, turned on by hand, keeps it
