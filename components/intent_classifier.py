@@ -8,13 +8,26 @@ features are all zero (emoji only, nothing in the vocabulary) would get the
 intent with the largest prior, usually `greet`. Both get no intent here
 (confidence 0), so the FallbackClassifier routes them to the "what I can help
 with" reply like any message the bot can't read.
+
+The trained model is kept as plain arrays (numpy, without pickle) and JSON
+instead of Rasa's skops file: importing skops in a server that has loaded
+TensorFlow took ~5 s of every start-up (it searches all ~6,000 loaded modules
+for each numpy function), more than the rest of this model's loading.
 """
+import json
 from typing import Any, Dict, List, Text
 
+import numpy as np
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from sklearn.linear_model import LogisticRegression
+
+ARRAYS, PARAMETERS = "classifier.npz", "parameters.json"
 
 
 def _has_features(message: Message) -> bool:
@@ -37,11 +50,36 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.clf.C = self.config["C"]
 
     def process(self, messages: List[Message]) -> List[Message]:
-        readable = [m for m in messages if _has_features(m)]
+        has_features = [_has_features(m) for m in messages]  # once per message: it combines the features
+        readable = [m for m, ok in zip(messages, has_features) if ok]
         if readable:
             super().process(readable)
-        for message in messages:
-            if not _has_features(message):
+        for message, ok in zip(messages, has_features):
+            if not ok:
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
+
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as model_dir:
+            if not hasattr(self.clf, "coef_"):
+                return  # not trained (no examples): load() creates a fresh one, as Rasa's does
+            np.savez(model_dir / ARRAYS, coef=self.clf.coef_, intercept=self.clf.intercept_,
+                     classes=np.asarray(self.clf.classes_, dtype=str))
+            (model_dir / PARAMETERS).write_text(json.dumps(self.clf.get_params()))
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "RobustLogisticRegressionClassifier":
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                with np.load(model_dir / ARRAYS, allow_pickle=False) as arrays:
+                    clf = LogisticRegression(**json.loads((model_dir / PARAMETERS).read_text()))
+                    clf.coef_, clf.intercept_, clf.classes_ = arrays["coef"], arrays["intercept"], arrays["classes"]
+                clf.n_features_in_ = clf.coef_.shape[1]
+        except (ValueError, FileNotFoundError):
+            # A model trained before this format (skops), or an untrained classifier: Rasa's loader.
+            return super().load(config, model_storage, resource, execution_context, **kwargs)
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        component.clf = clf
+        return component
