@@ -10,7 +10,7 @@ MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test validate bench-detector soak escalations forget-sender forget-older clean
+.PHONY: install train run shell test validate bench-detector bench soak escalations forget-sender forget-older clean
 
 install: $(INSTALLED) $(SPACY_PIPELINE)
 
@@ -47,6 +47,10 @@ validate: install
 # Risk detector speed: median and p99 per message over the crisis corpus.
 bench-detector: install
 	$(BIN)/python scripts/bench_detector.py
+
+# Project pipeline vs Rasa's default: training, start-up, memory, latency, throughput (~15 min).
+bench: install
+	$(BIN)/python scripts/bench.py
 
 # 32 concurrent visitors for 2 minutes on loopback: errors and memory growth.
 soak: train
