@@ -10,7 +10,7 @@ MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test validate bench-detector bench soak escalations forget-sender forget-older clean
+.PHONY: install train run shell test validate eval bench-detector bench soak escalations forget-sender forget-older clean
 
 install: $(INSTALLED) $(SPACY_PIPELINE)
 
@@ -43,6 +43,13 @@ test: install
 
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings
+
+# Evaluation report in reports/: the project's pipeline next to Rasa's default one
+# (hold-out intents, cross-validation, crisis corpus, out of scope). The default
+# pipeline's cross-validation is slow (DIET): DEFAULT_CV_FOLDS=5 runs it.
+DEFAULT_CV_FOLDS ?= 0
+eval: train
+	$(BIN)/python scripts/evaluate.py --default-cv-folds $(DEFAULT_CV_FOLDS)
 
 # Risk detector speed: median and p99 per message over the crisis corpus.
 bench-detector: install

@@ -31,10 +31,12 @@ CONFIDENT = 0.8
 Parse = Dict[str, Any]
 
 
-def faq_intents() -> List[str]:
-    """The intents answered with the article's own text (content/answers.yml)."""
+def article_intents() -> List[str]:
+    """The intents answered with the article's own text: its FAQ and its sections
+    (content/answers.yml, the same set as actions.content.topics())."""
     with open(ANSWERS_FILE, encoding="utf-8") as f:
-        return list(yaml.safe_load(f)["faq"])
+        answers = yaml.safe_load(f)
+    return list(answers["faq"]) + list(answers.get("article") or {})
 
 
 def holdout_examples(files: Sequence[Path] = HOLDOUT_FILES) -> List[Tuple[str, str]]:

@@ -1,0 +1,825 @@
+"""Evaluation report (`make eval`): the project's NLU pipeline next to Rasa's default one.
+
+Writes reports/evaluation.md (Markdown), reports/evaluation.json and reports/eval-*.png:
+- intent classification on the hold-out splits (tests/data/nlu_holdout*.yml):
+  per-intent precision, recall, F1, confusion matrices, misclassified examples;
+  stratified k-fold cross-validation on the training data (data/);
+- crisis detection on tests/data/crisis_corpus.yml: recall per category and
+  obfuscation kind, false escalations on the benign set, misses;
+- the out-of-scope hold-out: rejection rate; wrong confident answers.
+
+The project's model is models/faq.tar.gz (`make train`). Rasa's default
+pipeline (configs/rasa_default.yml, DIET and ResponseSelector seeded for
+reproducibility) is trained on the same data into build/eval/, again only
+when its inputs change; cross-validation results are cached there the same
+way. What counts as a rejection, an escalation or a confident answer comes
+from scripts/nlu_scoring.py, shared with tests/test_nlu.py.
+
+Usage: make eval [DEFAULT_CV_FOLDS=5]
+       .venv/bin/python scripts/evaluate.py [--folds 5] [--default-cv-folds 0]
+"""
+import argparse
+import contextlib
+import datetime
+import gc
+import hashlib
+import io
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # also silences DIET's progress bars
+# Library deprecations and Rasa's data warnings (`make validate` reports those) are noise
+# here. Rasa and TensorFlow add warning filters of their own, so drop them when shown.
+_QUIET_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, UserWarning)
+_show_warning = warnings.showwarning
+
+
+def _show_other_warnings(message, category, *args, **kwargs):  # type: ignore[no-untyped-def]
+    if not issubclass(category, _QUIET_WARNINGS):
+        _show_warning(message, category, *args, **kwargs)
+
+
+warnings.showwarning = _show_other_warnings
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import yaml  # noqa: E402
+
+from scripts import nlu_scoring as scoring  # noqa: E402
+
+SEED = 42
+CV_VERSION = 1  # bump when the cross-validation procedure changes (invalidates the cache)
+CACHE = ROOT / "build" / "eval"
+DEFAULT_CONFIG = ROOT / "configs" / "rasa_default.yml"
+PROJECT_CONFIG = ROOT / "config.yml"
+PROJECT_MODEL = ROOT / "models" / "faq.tar.gz"
+# Everything besides config and data that changes what the project's pipeline predicts.
+PROJECT_CODE = ["components/*.py", "safety/*.py", "content/risk_lexicon.yml", "scripts/build_spacy_pipeline.py"]
+REPORT, JSON = "evaluation.md", "evaluation.json"  # in reports/, next to other reports (bench.md)
+FIGURES = {"confusion": "eval-confusion-holdout.png", "f1": "eval-f1-per-intent.png", "crisis": "eval-crisis-recall.png"}
+COLORS = {"project": "#1f5f4a", "default": "#d98c3a"}
+NAMES = {"project": "Project", "default": "Rasa default"}
+PIPELINES = ("project", "default")
+
+Row = Dict[str, Any]
+
+
+# --------------------------------------------------------------------------- inputs
+
+def training_files() -> List[Path]:
+    """The NLU files under data/ (rules and stories are skipped), as `rasa train` reads them."""
+    import rasa.shared.data
+
+    return sorted(p for p in (ROOT / "data").rglob("*.yml") if rasa.shared.data.is_nlu_file(str(p)))
+
+
+def load_training_data():
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    return TrainingData().merge(*[load_data(str(f)) for f in training_files()])
+
+
+def digest(paths: Sequence[Path], *extra: Any) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(str(path.relative_to(ROOT)).encode())
+        h.update(path.read_bytes())
+    for item in extra:
+        h.update(repr(item).encode())
+    return h.hexdigest()[:16]
+
+
+def project_code_files() -> List[Path]:
+    return sorted(p for pattern in PROJECT_CODE for p in ROOT.glob(pattern))
+
+
+def seeded_default_config() -> Path:
+    """configs/rasa_default.yml with random_seed set on its trainable TF components,
+    so reruns on the same data give the same model (nothing else changed)."""
+    config = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component["name"] in ("DIETClassifier", "ResponseSelector"):
+            component.setdefault("random_seed", SEED)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / "rasa_default_seeded.yml"
+    text = "# Generated by scripts/evaluate.py from configs/rasa_default.yml (seeded).\n" + yaml.safe_dump(config, sort_keys=False)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rasa_version() -> str:
+    import rasa
+
+    return rasa.__version__
+
+
+def git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+# --------------------------------------------------------------------------- training
+
+def ensure_default_model(config: Path) -> Tuple[Path, Dict[str, Any]]:
+    """Trains Rasa's default NLU pipeline on data/ unless the cached model matches."""
+    model, meta_file = CACHE / "default.tar.gz", CACHE / "default.json"
+    key = digest([config, *training_files()], rasa_version())
+    if model.exists() and meta_file.exists():
+        meta = json.loads(meta_file.read_text())
+        if meta.get("key") == key:
+            print(f"default pipeline: cached model {model.relative_to(ROOT)} (trained in {meta['train_seconds']:.0f} s)")
+            return model, {**meta, "cached": True}
+    log = CACHE / "train-default.log"
+    print(f"default pipeline: training NLU (DIET, 100 epochs; log: {log.relative_to(ROOT)}) ...", flush=True)
+    env = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}  # no entries in the shared .rasa/cache
+    started = time.monotonic()
+    with open(log, "w") as out:
+        subprocess.run(
+            [str(Path(sys.executable).parent / "rasa"), "train", "nlu", "-c", str(config), "--nlu", "data",
+             "--fixed-model-name", "default", "--out", str(CACHE)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True,
+        )
+    meta = {"key": key, "train_seconds": time.monotonic() - started}
+    meta_file.write_text(json.dumps(meta))
+    print(f"default pipeline: trained in {meta['train_seconds']:.0f} s")
+    return model, {**meta, "cached": False}
+
+
+def parse_all(model: Path, texts: List[str]) -> Tuple[List[scoring.Parse], float, float]:
+    """(parse results, load seconds, parse seconds); the model is unloaded afterwards."""
+    started = time.monotonic()
+    parse = scoring.parser(model)
+    loaded = time.monotonic()
+    results = parse(texts)
+    done = time.monotonic()
+    del parse
+    gc.collect()
+    return [slim(r) for r in results], loaded - started, done - loaded
+
+
+def slim(result: scoring.Parse) -> scoring.Parse:
+    return {"intent": {"name": scoring.intent_name(result), "confidence": scoring.confidence(result)},
+            "risk": result.get("risk")}
+
+
+def cross_validate(name: str, config: Path, folds: int, code: Sequence[Path]) -> Dict[str, Any]:
+    """Stratified k-fold on the training data (same folds for every pipeline), cached."""
+    key = digest([config, *training_files(), *code], folds, SEED, CV_VERSION, rasa_version())
+    cached = CACHE / f"cv-{name}.json"
+    if cached.exists():
+        result = json.loads(cached.read_text())
+        if result.get("key") == key:
+            print(f"{name} pipeline: cached {folds}-fold cross-validation ({result['seconds']:.0f} s when run)")
+            return {**result, "cached": True}
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import StratifiedKFold
+
+    data = load_training_data()
+    examples = data.intent_examples
+    labels = [e.get("intent") for e in examples]
+    rows: List[Row] = []
+    fold_seconds: List[float] = []
+    started = time.monotonic()
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
+    os.environ["RASA_MAX_CACHE_SIZE"] = "0"  # fold models would only fill the training cache
+    with tempfile.TemporaryDirectory(prefix=f"eval-cv-{name}-") as tmp:
+        for fold, (train_index, test_index) in enumerate(splitter.split(examples, labels)):
+            fold_started = time.monotonic()
+            print(f"{name} pipeline: cross-validation fold {fold + 1}/{folds} ...", flush=True)
+            train_file = Path(tmp) / f"fold{fold}.yml"
+            RasaYAMLWriter().dump(train_file, TrainingData(training_examples=[examples[i] for i in train_index]))
+            with contextlib.redirect_stdout(io.StringIO()):  # Rasa's "Your Rasa model is trained ..."
+                model = train_nlu(str(config), str(train_file), tmp, fixed_model_name=f"fold{fold}")
+            texts = [examples[i].get("text") for i in test_index]
+            parsed, _, _ = parse_all(Path(model), texts)
+            rows += [{"fold": fold, "text": t, "expected": labels[i], "predicted": p["intent"]["name"],
+                      "confidence": p["intent"]["confidence"]} for t, i, p in zip(texts, test_index, parsed)]
+            Path(model).unlink()
+            fold_seconds.append(time.monotonic() - fold_started)
+    result = {"key": key, "folds": folds, "seed": SEED, "seconds": time.monotonic() - started,
+              "fold_seconds": fold_seconds, "rows": rows}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps(result))
+    print(f"{name} pipeline: cross-validation took {result['seconds']:.0f} s")
+    return {**result, "cached": False}
+
+
+def cached_cross_validation(name: str, config: Path, folds: int) -> Optional[Dict[str, Any]]:
+    """Earlier results for exactly these inputs, if a run with them is cached."""
+    cached = CACHE / f"cv-{name}.json"
+    if not cached.exists():
+        return None
+    result = json.loads(cached.read_text())
+    key = digest([config, *training_files()], folds, SEED, CV_VERSION, rasa_version())
+    return {**result, "cached": True} if result.get("key") == key else None
+
+
+# --------------------------------------------------------------------------- metrics
+
+def intent_metrics(expected: Sequence[str], predicted: Sequence[str]) -> Dict[str, Any]:
+    """Accuracy, macro F1 and per-intent precision/recall/F1 over the expected intents."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels = sorted(set(expected))
+    p, r, f, s = precision_recall_fscore_support(expected, predicted, labels=labels, zero_division=0)
+    per_intent = {label: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+                  for i, label in enumerate(labels)}
+    correct = sum(e == g for e, g in zip(expected, predicted))
+    return {
+        "n": len(expected),
+        "correct": correct,
+        "accuracy": scoring.rate(correct, len(expected)),
+        "macro_f1": statistics.mean(v["f1"] for v in per_intent.values()) if per_intent else float("nan"),
+        "per_intent": per_intent,
+    }
+
+
+def crisis_metrics(corpus: Dict[str, List[Dict[str, Any]]], parsed: Dict[str, List[scoring.Parse]]) -> Dict[str, Any]:
+    """Recall on the risk set per category and kind, false escalations on benign/negated."""
+    risk, benign, negated = corpus["risk"], corpus.get("benign") or [], corpus.get("negated") or []
+
+    def category_of(p: scoring.Parse) -> Optional[str]:
+        return (p.get("risk") or {}).get("category")
+
+    def escalated_by(p: scoring.Parse) -> Optional[str]:
+        """The project's risk component escalates on the detector's verdict (with a
+        category) or on the classifier's `crisis` alone (no category)."""
+        if not scoring.is_escalated(p):
+            return None
+        return "detector" if category_of(p) else "classifier"
+
+    has_category = any(p.get("risk") is not None for p in parsed["risk"])
+    rows = []
+    for e, p in zip(risk, parsed["risk"]):
+        escalated = scoring.is_escalated(p)
+        rows.append({"text": e["text"], "category": e["category"], "kind": e.get("kind", "?"),
+                     "escalated": escalated,
+                     "right_category": (escalated and category_of(p) == e["category"]) if has_category else None,
+                     "got": p["intent"]["name"], "confidence": p["intent"]["confidence"], "got_category": category_of(p)})
+
+    def group(key: str) -> Dict[str, Dict[str, Any]]:
+        out: Dict[str, Dict[str, Any]] = {}
+        for value in sorted({r[key] for r in rows}):
+            members = [r for r in rows if r[key] == value]
+            hits = sum(r["escalated"] for r in members)
+            right = sum(bool(r["right_category"]) for r in members) if has_category else None
+            out[value] = {"n": len(members), "escalated": hits, "recall": scoring.rate(hits, len(members)),
+                          "right_category": right,
+                          "category_recall": scoring.rate(right, len(members)) if has_category else None}
+        return out
+
+    benign_rows = [{"text": e["text"], "kind": e.get("kind", "?"), "escalated": scoring.is_escalated(p),
+                    "by": escalated_by(p), "got": p["intent"]["name"], "confidence": p["intent"]["confidence"]}
+                   for e, p in zip(benign, parsed["benign"])]
+    negated_rows = [{"text": e["text"], "escalated": scoring.is_escalated(p), "by": escalated_by(p),
+                     "soft": (p.get("risk") or {}).get("tier") == "soft",
+                     "got": p["intent"]["name"], "confidence": p["intent"]["confidence"]}
+                    for e, p in zip(negated, parsed["negated"])]
+    escalated = sum(r["escalated"] for r in rows)
+    right = sum(bool(r["right_category"]) for r in rows) if has_category else None
+    false_escalations = [r for r in benign_rows if r["escalated"]]
+    return {
+        "n": len(rows),
+        "escalated": escalated,
+        "recall": scoring.rate(escalated, len(rows)),
+        "right_category": right,
+        "category_recall": scoring.rate(right, len(rows)) if has_category else None,
+        "per_category": group("category"),
+        "per_kind": group("kind"),
+        "misses": [r for r in rows if not r["escalated"]],
+        "wrong_category": [r for r in rows if r["escalated"] and r["right_category"] is False],
+        "benign": {"n": len(benign_rows), "escalated": len(false_escalations),
+                   "rate": scoring.rate(len(false_escalations), len(benign_rows)),
+                   "per_kind": {k: {"n": sum(r["kind"] == k for r in benign_rows),
+                                    "escalated": sum(r["escalated"] for r in benign_rows if r["kind"] == k)}
+                                for k in sorted({r["kind"] for r in benign_rows})}},
+        "false_escalations": false_escalations,
+        "negated": {"n": len(negated_rows), "escalated": sum(r["escalated"] for r in negated_rows),
+                    "rate": scoring.rate(sum(r["escalated"] for r in negated_rows), len(negated_rows)),
+                    "soft": sum(r["soft"] for r in negated_rows) if has_category else None},
+        "negated_escalations": [r for r in negated_rows if r["escalated"]],
+    }
+
+
+def out_of_scope_metrics(texts: List[str], parsed: List[scoring.Parse], faq: Sequence[str]) -> Dict[str, Any]:
+    names = Counter(p["intent"]["name"] for p in parsed)
+    rejected = sum(scoring.is_rejected(p) for p in parsed)
+    confident_faq = sum(scoring.is_confident_faq_answer(p, faq) for p in parsed)
+    confident_any = sum(scoring.is_wrong_confident_answer(p, "out_of_scope") for p in parsed)
+    return {
+        "n": len(texts),
+        "rejected": rejected,
+        "rejection_rate": scoring.rate(rejected, len(texts)),
+        "as_out_of_scope": names.get("out_of_scope", 0),
+        "as_fallback": names.get("nlu_fallback", 0),
+        "escalated": sum(scoring.is_escalated(p) for p in parsed),
+        "confident_faq": confident_faq,
+        "confident_faq_rate": scoring.rate(confident_faq, len(texts)),
+        "confident_wrong": confident_any,
+        "confident_wrong_rate": scoring.rate(confident_any, len(texts)),
+        "answered": [{"text": t, "got": p["intent"]["name"], "confidence": p["intent"]["confidence"]}
+                     for t, p in zip(texts, parsed) if not scoring.is_rejected(p)],
+    }
+
+
+def wrong_confident_metrics(examples: List[Tuple[str, str]], holdout: List[scoring.Parse],
+                            oos_texts: List[str], oos: List[scoring.Parse], faq: Sequence[str]) -> Dict[str, Any]:
+    """Confident (>= scoring.CONFIDENT) wrong answers over the in-scope and out-of-scope hold-outs."""
+    rows = [(t, e, p) for (t, e), p in zip(examples, holdout)] + [(t, "out_of_scope", p) for t, p in zip(oos_texts, oos)]
+    wrong = [(t, e, p) for t, e, p in rows if scoring.is_wrong_confident_answer(p, e)]
+    wrong_faq = [(t, e, p) for t, e, p in rows if scoring.is_confident_faq_answer(p, faq, expected=e)]
+    return {
+        "n": len(rows),
+        "wrong": len(wrong),
+        "rate": scoring.rate(len(wrong), len(rows)),
+        "wrong_faq": len(wrong_faq),
+        "faq_rate": scoring.rate(len(wrong_faq), len(rows)),
+        "examples": [{"text": t, "expected": e, "got": p["intent"]["name"], "confidence": p["intent"]["confidence"]}
+                     for t, e, p in wrong],
+    }
+
+
+def cv_metrics(cv: Dict[str, Any]) -> Dict[str, Any]:
+    rows = cv["rows"]
+    folds = sorted({r["fold"] for r in rows})
+    per_fold = [scoring.rate(sum(r["expected"] == r["predicted"] for r in rows if r["fold"] == f),
+                             sum(r["fold"] == f for r in rows)) for f in folds]
+    pooled = intent_metrics([r["expected"] for r in rows], [r["predicted"] for r in rows])
+    return {**pooled, "folds": cv["folds"], "fold_accuracy": per_fold,
+            "accuracy_mean": statistics.mean(per_fold), "accuracy_std": statistics.pstdev(per_fold),
+            "seconds": cv["seconds"], "fold_seconds": cv["fold_seconds"], "cached": cv["cached"]}
+
+
+# --------------------------------------------------------------------------- figures
+
+def save(fig: "plt.Figure", path: Path) -> None:
+    """PNG with a 256-colour palette: legible and small enough to commit."""
+    from PIL import Image
+
+    fig.savefig(path, dpi=fig.dpi, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+    with Image.open(path) as image:
+        quantized = image.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+    quantized.save(path, optimize=True)
+
+
+def plot_confusion(intents: List[str], rows: Dict[str, List[Tuple[str, str]]], path: Path) -> None:
+    from sklearn.metrics import confusion_matrix
+
+    extra = sorted({g for name in PIPELINES for _, g in rows[name]} - set(intents))
+    columns = intents + extra
+    # One above the other: each panel keeps the page's width when the report is shown.
+    fig, axes = plt.subplots(2, 1, figsize=(2.6 + 0.36 * len(columns), 2 * (0.3 * len(intents) + 2.2)), dpi=85)
+    for ax, name in zip(axes, PIPELINES):
+        expected = [e for e, _ in rows[name]]
+        predicted = [g for _, g in rows[name]]
+        matrix = confusion_matrix(expected, predicted, labels=columns)[: len(intents)]
+        totals = matrix.sum(axis=1, keepdims=True).clip(min=1)
+        ax.imshow(matrix / totals, cmap="Greens" if name == "project" else "Oranges", vmin=0, vmax=1, aspect="auto")
+        for i in range(matrix.shape[0]):
+            for j in range(matrix.shape[1]):
+                if matrix[i, j]:
+                    share = matrix[i, j] / totals[i, 0]
+                    ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=7,
+                            color="white" if share > 0.6 else "black")
+        ax.set_xticks(range(len(columns)))
+        ax.set_xticklabels(columns, rotation=60, ha="right", fontsize=7.5)
+        ax.set_yticks(range(len(intents)))
+        ax.set_yticklabels(intents, fontsize=7.5)
+        ax.axvline(len(intents) - 0.5, color="#888", linewidth=0.8)
+        accuracy = scoring.rate(sum(e == g for e, g in rows[name]), len(rows[name]))
+        ax.set_title(f"{NAMES[name]}: accuracy {accuracy:.3f}", fontsize=10)
+        ax.set_xlabel("predicted", fontsize=8)
+        ax.set_ylabel("expected (hold-out)", fontsize=8)
+    height = fig.get_size_inches()[1]
+    fig.suptitle("Hold-out confusion matrices (counts; colour = share of the row)", fontsize=10, y=1 - 0.1 / height)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.15 / height))
+    save(fig, path)
+
+
+def grouped_bars(ax: "plt.Axes", labels: List[str], values: Dict[str, List[float]], title: str,
+                 counts: Optional[List[int]] = None, start: float = 0.0) -> None:
+    import numpy as np
+
+    y = np.arange(len(labels))
+    height = 0.38
+    for k, name in enumerate(PIPELINES):
+        bars = ax.barh(y + (k - 0.5) * height, values[name], height, label=NAMES[name], color=COLORS[name])
+        for bar, value in zip(bars, values[name]):
+            ax.text(max(min(value, 1.0), start) + 0.01 * (1.0 - start), bar.get_y() + bar.get_height() / 2, f"{value:.2f}",
+                    va="center", fontsize=6.5)
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{l} ({c})" for l, c in zip(labels, counts)] if counts else labels, fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlim(start, 1.0 + 0.12 * (1.0 - start))
+    ax.set_title(title, fontsize=9)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.grid(axis="x", color="#ddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def plot_f1(holdout: Dict[str, Dict[str, Any]], intents: List[str], path: Path) -> None:
+    values = {n: [holdout[n]["per_intent"][i]["f1"] for i in intents] for n in PIPELINES}
+    # The F1s are close to 1: start the axis a little below the lowest so differences show.
+    start = max(0.0, math.floor(10 * min(min(v) for v in values.values())) / 10 - 0.1)
+    fig, ax = plt.subplots(figsize=(6.4, 0.3 * len(intents) + 1.4), dpi=85)
+    grouped_bars(ax, intents, values, "Hold-out F1 per intent (n)" + (f"; axis starts at {start:.1f}" if start else ""),
+                 [holdout["project"]["per_intent"][i]["support"] for i in intents], start)
+    ax.legend(fontsize=7.5, loc="lower center", bbox_to_anchor=(0.5, 1.04), ncol=2, frameon=False)
+    fig.tight_layout()
+    save(fig, path)
+
+
+def plot_crisis(crisis: Dict[str, Dict[str, Any]], path: Path) -> None:
+    categories = list(crisis["project"]["per_category"])
+    kinds = list(crisis["project"]["per_kind"])
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.32 * max(len(categories), len(kinds)) + 1.9), dpi=85)
+    grouped_bars(axes[0], categories, {n: [crisis[n]["per_category"][c]["recall"] for c in categories] for n in PIPELINES},
+                 "Escalated, per category (n)", [crisis["project"]["per_category"][c]["n"] for c in categories])
+    grouped_bars(axes[1], kinds, {n: [crisis[n]["per_kind"][k]["recall"] for k in kinds] for n in PIPELINES},
+                 "Escalated, per kind of wording (n)", [crisis["project"]["per_kind"][k]["n"] for k in kinds])
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, -0.04), ncol=2, frameon=False)
+    benign = ", ".join(f"{NAMES[n]} {crisis[n]['benign']['escalated']}/{crisis[n]['benign']['n']}" for n in PIPELINES)
+    fig.suptitle(f"Crisis corpus: recall on {crisis['project']['n']} risk messages "
+                 f"(benign escalated: {benign})", fontsize=10)
+    fig.tight_layout()
+    save(fig, path)
+
+
+# --------------------------------------------------------------------------- report
+
+def pct(x: Optional[float]) -> str:
+    return "–" if x is None or x != x else f"{100 * x:.1f} %"
+
+
+def frac(hits: Optional[int], n: int) -> str:
+    return "–" if hits is None else f"{hits}/{n} ({pct(scoring.rate(hits, n))})"
+
+
+def md(text: str) -> str:
+    """A message as a Markdown table cell: code span, pipes and backticks kept harmless."""
+    text = " ".join(str(text).split()).replace("|", "\\|").replace("`", "'")
+    return f"`{text}`" if text else "*(empty)*"
+
+
+def prediction(p: Dict[str, Any]) -> str:
+    return f"{p['got']} ({p['confidence']:.2f})"
+
+
+def escalation(r: Dict[str, Any], name: str) -> str:
+    """For the project: whether the detector or the classifier alone escalated."""
+    return prediction(r) + (f", by the {r['by']}" if name == "project" and r.get("by") else "")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], align: str = "") -> List[str]:
+    align = align or "l" + "r" * (len(header) - 1)
+    marks = {"l": "---", "r": "---:", "c": ":---:"}
+    return ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"] + \
+           ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+
+
+def write_report(out: Path, m: Dict[str, Any], command: str) -> None:
+    h, cv, crisis, oos, wc = m["holdout"], m["cv"], m["crisis"], m["out_of_scope"], m["wrong_confident"]
+    lines: List[str] = ["# Evaluation report", ""]
+    info = m["info"]
+    dirty = f" (working tree with uncommitted changes in: {', '.join(info['dirty'])})" if info["dirty"] else ""
+    lines += [
+        f"Generated {info['date']} by `{command}` at commit `{info['commit']}`{dirty}; Rasa {info['rasa']}.",
+        "Numbers depend on the data at that moment: rerun `make eval` after changing data, config or the lexicon.",
+        "",
+        f"- **Project**: `config.yml` (spaCy lemmas, count vectors, logistic regression, FallbackClassifier, "
+        f"risk detector last), model `models/faq.tar.gz`.",
+        f"- **Rasa default**: `configs/rasa_default.yml` (DIET, 100 epochs, FallbackClassifier 0.3), trained on the "
+        f"same data (`data/`: {info['training_examples']} examples, {info['intents']} intents) with "
+        f"`random_seed: {SEED}` added to DIET/ResponseSelector for reproducibility; for it, *crisis detection* is "
+        f"the classifier predicting `crisis` above its fallback threshold (no risk detector).",
+        f"- Shared definitions (`scripts/nlu_scoring.py`, also used by `tests/test_nlu.py`): *rejected* = "
+        f"`{'` or `'.join(scoring.REJECTING_INTENTS)}` (the \"what I can help with\" reply); *escalated* = intent "
+        f"`{scoring.CRISIS_INTENT}`; *confident* = confidence ≥ {scoring.CONFIDENT}.",
+        "",
+        "## Summary",
+        "",
+    ]
+    summary = [
+        ("Hold-out intent accuracy", *(frac(h[n]["correct"], h[n]["n"]) for n in PIPELINES)),
+        ("Hold-out macro F1", *(f"{h[n]['macro_f1']:.3f}" for n in PIPELINES)),
+        (f"{cv['project']['folds']}-fold CV accuracy on the training data (mean ± sd)",
+         *(f"{cv[n]['accuracy_mean']:.3f} ± {cv[n]['accuracy_std']:.3f}" if cv.get(n) else "not run (see below)"
+           for n in PIPELINES)),
+        ("Crisis corpus escalated (recall)", *(frac(crisis[n]["escalated"], crisis[n]["n"]) for n in PIPELINES)),
+        ("… with the right category", *(frac(crisis[n]["right_category"], crisis[n]["n"]) for n in PIPELINES)),
+        ("Benign messages escalated (false escalation rate)",
+         *(frac(crisis[n]["benign"]["escalated"], crisis[n]["benign"]["n"]) for n in PIPELINES)),
+        ("Negated risk escalated", *(frac(crisis[n]["negated"]["escalated"], crisis[n]["negated"]["n"]) for n in PIPELINES)),
+        ("Out-of-scope hold-out rejected", *(frac(oos[n]["rejected"], oos[n]["n"]) for n in PIPELINES)),
+        ("Out-of-scope answered from the article, confidently",
+         *(frac(oos[n]["confident_faq"], oos[n]["n"]) for n in PIPELINES)),
+        ("Wrong confident answers, all hold-out messages (in scope + out of scope)",
+         *(frac(wc[n]["wrong"], wc[n]["n"]) for n in PIPELINES)),
+    ]
+    lines += table(["", "Project", "Rasa default"], summary) + [""]
+
+    # Intent classification
+    lines += ["## Intent classification on the hold-out splits", "",
+              f"{h['project']['n']} messages never trained on (`scripts/nlu_scoring.py` `HOLDOUT_FILES`). "
+              f"Precision counts every hold-out message predicted as the intent; a message that got a fallback "
+              f"counts against recall only.", ""]
+    lines += table(["hold-out split", "n", "Project accuracy", "Rasa default accuracy"],
+                   [(f"`{s['file']}`", s["n"], *(frac(s[n], s["n"]) for n in PIPELINES)) for s in m["holdout_splits"]]
+                   + [("**all**", h["project"]["n"], *(frac(h[n]["correct"], h[n]["n"]) for n in PIPELINES))]) + [""]
+    rows = []
+    for intent, p in h["project"]["per_intent"].items():
+        d = h["default"]["per_intent"][intent]
+        rows.append((f"`{intent}`", p["support"],
+                     f"{p['precision']:.2f}", f"{p['recall']:.2f}", f"**{p['f1']:.2f}**",
+                     f"{d['precision']:.2f}", f"{d['recall']:.2f}", f"**{d['f1']:.2f}**"))
+    rows.append(("**all (accuracy / macro F1)**", h["project"]["n"], "", f"{h['project']['accuracy']:.3f}",
+                 f"**{h['project']['macro_f1']:.3f}**", "", f"{h['default']['accuracy']:.3f}",
+                 f"**{h['default']['macro_f1']:.3f}**"))
+    lines += table(["intent", "n", "Project P", "R", "F1", "Default P", "R", "F1"], rows) + [""]
+    lines += [f"![Hold-out confusion matrices]({FIGURES['confusion']})", "",
+              f"![Hold-out F1 per intent]({FIGURES['f1']})", ""]
+    lines += ["### Misclassified hold-out examples", "",
+              "Every hold-out message that either pipeline got wrong (✓ = right; prediction with its confidence).", ""]
+    mis = [r for r in m["holdout_rows"] if any(r[n]["got"] != r["expected"] for n in PIPELINES)]
+    lines += table(["message", "expected", "Project", "Rasa default"],
+                   [(md(r["text"]), f"`{r['expected']}`",
+                     *("✓" if r[n]["got"] == r["expected"] else prediction(r[n]) for n in PIPELINES)) for r in mis],
+                   "llll") if mis else ["None."]
+    lines += [""]
+
+    # Cross-validation
+    lines += ["### Cross-validation on the training data", ""]
+    k = cv["project"]["folds"]
+    lines += [f"Stratified {k}-fold over all {info['training_examples']} training examples (scikit-learn "
+              f"`StratifiedKFold`, shuffled with seed {SEED}; the same folds for both pipelines); each fold's model "
+              f"is trained from scratch on the other folds. The risk detector is part of the project's pipeline, so "
+              f"it is part of its `crisis` figures here too.", ""]
+    cv_rows = [("accuracy per fold", *(", ".join(f"{a:.3f}" for a in cv[n]["fold_accuracy"]) if cv.get(n) else "–"
+                                        for n in PIPELINES)),
+               ("accuracy mean ± sd", *(f"{cv[n]['accuracy_mean']:.3f} ± {cv[n]['accuracy_std']:.3f}" if cv.get(n)
+                                         else "–" for n in PIPELINES)),
+               ("macro F1 (pooled over folds)", *(f"{cv[n]['macro_f1']:.3f}" if cv.get(n) else "–" for n in PIPELINES)),
+               ("time (train + parse, all folds)", *(f"{cv[n]['seconds']:.0f} s" + (" (cached)" if cv[n]["cached"] else "")
+                                                      if cv.get(n) else "–" for n in PIPELINES))]
+    lines += table(["", "Project", "Rasa default"], cv_rows) + [""]
+    if not cv.get("default"):
+        t = m["timing"]["default_train_seconds"]
+        lines += [f"**Rasa default left out of cross-validation** by default: one training of its pipeline on all the "
+                  f"data took {t:.0f} s on this machine (DIET's 100 epochs), so {k} folds would take about "
+                  f"{k * 0.8 * t / 60:.0f} min, more than `make eval` should. `make eval DEFAULT_CV_FOLDS={k}` runs it "
+                  f"(cached afterwards until data or config change).", ""]
+    intents = list(cv["project"]["per_intent"])
+    lines += ["<details><summary>Cross-validation F1 per intent</summary>", ""]
+    lines += table(["intent", "n", "Project F1", "Rasa default F1"],
+                   [(f"`{i}`", cv["project"]["per_intent"][i]["support"], f"{cv['project']['per_intent'][i]['f1']:.2f}",
+                     f"{cv['default']['per_intent'][i]['f1']:.2f}" if cv.get("default") and i in cv["default"]["per_intent"]
+                     else "–") for i in intents])
+    lines += ["", "</details>", ""]
+
+    # Crisis
+    lines += ["## Crisis detection on the crisis corpus", "",
+              f"`tests/data/crisis_corpus.yml`: {crisis['project']['n']} risk messages (each with a category and the "
+              f"kind of wording: explicit, misspelt, leetspeak, slang, …), {crisis['project']['benign']['n']} benign "
+              f"ones (idioms, everyday talk, therapy questions) and {crisis['project']['negated']['n']} negated ones "
+              f"(\"I'm not suicidal\"), which should get the normal answer with a resources line (soft tier), "
+              f"not the crisis reply.", ""]
+    lines += [f"![Crisis recall per category and kind]({FIGURES['crisis']})", ""]
+    for key, title in (("per_category", "category"), ("per_kind", "kind of wording")):
+        group_rows = []
+        for value, p in crisis["project"][key].items():
+            d = crisis["default"][key][value]
+            group_rows.append((f"`{value}`", p["n"], frac(p["escalated"], p["n"]), frac(p["right_category"], p["n"]),
+                               frac(d["escalated"], d["n"])))
+        lines += table([title, "n", "Project escalated", "… right category", "Rasa default escalated"], group_rows) + [""]
+    lines += table(["benign kind", "n", "Project escalated", "Rasa default escalated"],
+                   [(f"`{kind}`", v["n"], v["escalated"], crisis["default"]["benign"]["per_kind"][kind]["escalated"])
+                    for kind, v in crisis["project"]["benign"]["per_kind"].items()]
+                   + [("**all benign**", crisis["project"]["benign"]["n"],
+                       frac(crisis["project"]["benign"]["escalated"], crisis["project"]["benign"]["n"]),
+                       frac(crisis["default"]["benign"]["escalated"], crisis["default"]["benign"]["n"]))]) + [""]
+    neg_p, neg_d = crisis["project"]["negated"], crisis["default"]["negated"]
+    by_classifier = sum(r["by"] == "classifier" for r in crisis["project"]["negated_escalations"])
+    lines += [f"Negated risk: the project escalated {frac(neg_p['escalated'], neg_p['n'])} ({by_classifier} of them on "
+              f"its classifier's `crisis` alone, which the risk component accepts at or above its "
+              f"`classifier_threshold`) and gave {frac(neg_p['soft'], neg_p['n'])} the soft tier (resources line); "
+              f"Rasa default escalated {frac(neg_d['escalated'], neg_d['n'])}.", ""]
+    for name in PIPELINES:
+        c = crisis[name]
+        lines += [f"### {NAMES[name]}: missed risk messages ({len(c['misses'])})", ""]
+        if c["misses"]:
+            open_ = len(c["misses"]) > 25
+            if open_:
+                lines += [f"<details><summary>{len(c['misses'])} misses</summary>", ""]
+            lines += table(["message", "category", "kind", "got"],
+                           [(md(r["text"]), r["category"], r["kind"], f"{r['got']} ({r['confidence']:.2f})")
+                            for r in c["misses"]], "llll")
+            lines += ["", "</details>", ""] if open_ else [""]
+        else:
+            lines += ["None.", ""]
+        if c["wrong_category"]:
+            lines += [f"Escalated with another category ({len(c['wrong_category'])}):", ""]
+            lines += table(["message", "category", "detected"],
+                           [(md(r["text"]), r["category"], r["got_category"] or "(classifier alone)")
+                            for r in c["wrong_category"]], "lll") + [""]
+        wrong = c["false_escalations"] + c["negated_escalations"]
+        lines += [f"False escalations (benign or negated) ({len(wrong)})" + (":" if wrong else ": none."), ""]
+        if wrong:
+            lines += table(["message", "set", "got"],
+                           [(md(r["text"]), r.get("kind", "negated"), escalation(r, name)) for r in wrong], "lll") + [""]
+
+    # Out of scope and wrong confident answers
+    lines += ["## Out of scope and wrong confident answers", "",
+              f"`tests/data/out_of_scope_holdout.txt`: {oos['project']['n']} messages the bot should not answer "
+              f"(weather, recipes, code, gibberish, …).", ""]
+    lines += table(["", "Project", "Rasa default"], [
+        ("rejected (out_of_scope or fallback)", *(frac(oos[n]["rejected"], oos[n]["n"]) for n in PIPELINES)),
+        ("… as `out_of_scope` / as `nlu_fallback`", *(f"{oos[n]['as_out_of_scope']} / {oos[n]['as_fallback']}" for n in PIPELINES)),
+        ("answered from the article at ≥ 0.8", *(frac(oos[n]["confident_faq"], oos[n]["n"]) for n in PIPELINES)),
+        ("any confident answer (≥ 0.8)", *(frac(oos[n]["confident_wrong"], oos[n]["n"]) for n in PIPELINES)),
+        ("escalated", *(str(oos[n]["escalated"]) for n in PIPELINES)),
+    ]) + [""]
+    answered = {}
+    for name in PIPELINES:
+        for r in oos[name]["answered"]:
+            answered.setdefault(r["text"], {})[name] = r
+    if answered:
+        lines += ["Out-of-scope messages that got an answer (– = rejected):", ""]
+        lines += table(["message", "Project", "Rasa default"],
+                       [(md(t), *(prediction(v[n]) if n in v else "–" for n in PIPELINES)) for t, v in answered.items()],
+                       "lll") + [""]
+    lines += [f"**Wrong confident answers** over all {wc['project']['n']} hold-out messages (in scope and out of "
+              f"scope): a reply other than the expected one, not a rejection, at confidence ≥ {scoring.CONFIDENT}. "
+              f"It is the visitor getting a wrong answer with no \"did you mean\" and no fallback.", ""]
+    lines += table(["", "Project", "Rasa default"], [
+        ("wrong confident answers", *(frac(wc[n]["wrong"], wc[n]["n"]) for n in PIPELINES)),
+        ("… of them an answer from the article", *(frac(wc[n]["wrong_faq"], wc[n]["n"]) for n in PIPELINES)),
+    ]) + [""]
+    for name in PIPELINES:
+        if wc[name]["examples"]:
+            lines += [f"<details><summary>{NAMES[name]}: {len(wc[name]['examples'])} wrong confident answers</summary>", ""]
+            lines += table(["message", "expected", "got"],
+                           [(md(r["text"]), r["expected"], prediction(r)) for r in wc[name]["examples"]], "lll")
+            lines += ["", "</details>", ""]
+
+    # Timing
+    t = m["timing"]
+    lines += ["## Time (this machine, 2 cores, shared)", ""]
+    lines += table(["", "Project", "Rasa default"], [
+        ("training on all the data", "`make train` (models/faq.tar.gz)",
+         f"{t['default_train_seconds']:.0f} s" + (" (cached model)" if t["default_cached"] else "")),
+        ("load model", *(f"{t['load_seconds'][n]:.1f} s" for n in PIPELINES)),
+        (f"parse {t['messages']} messages", *(f"{t['parse_seconds'][n]:.1f} s ({1000 * t['parse_seconds'][n] / t['messages']:.1f} ms each)"
+                                              for n in PIPELINES)),
+        ("cross-validation", *(f"{cv[n]['seconds']:.0f} s" + (" (cached)" if cv[n]["cached"] else "") if cv.get(n) else "not run"
+                               for n in PIPELINES)),
+    ]) + [""]
+    lines += [f"This run took {t['total_seconds']:.0f} s. Machine-readable figures: `{JSON}`.", ""]
+    (out / REPORT).write_text("\n".join(lines), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- main
+
+def quiet_logs() -> None:
+    """Warnings only: Rasa's structured debug log would print every parsed message."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    logging.getLogger().setLevel(logging.WARNING)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    args_parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    args_parser.add_argument("--out", type=Path, default=ROOT / "reports")
+    args_parser.add_argument("--project-model", type=Path, default=PROJECT_MODEL)
+    args_parser.add_argument("--folds", type=int, default=5, help="cross-validation folds for the project's pipeline")
+    args_parser.add_argument("--default-cv-folds", type=int, default=0,
+                             help="cross-validation folds for Rasa's default pipeline (0: only cached results; slow)")
+    args = args_parser.parse_args(argv)
+    os.chdir(ROOT)  # config.yml names build/spacy_en and components.* relative to the repository
+    quiet_logs()
+    started = time.monotonic()
+    if not args.project_model.exists():
+        sys.exit(f"{args.project_model} is missing: run `make train` (or `make eval`, which trains first)")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    faq = scoring.article_intents()
+    examples = scoring.holdout_examples()
+    oos_texts = scoring.out_of_scope_texts()
+    corpus = scoring.crisis_corpus()
+    sets = {"holdout": [t for t, _ in examples], "oos": oos_texts,
+            "risk": [e["text"] for e in corpus["risk"]], "benign": [e["text"] for e in corpus.get("benign") or []],
+            "negated": [e["text"] for e in corpus.get("negated") or []]}
+    texts = [t for values in sets.values() for t in values]
+
+    default_config = seeded_default_config()
+    default_model, default_meta = ensure_default_model(default_config)
+    models = {"project": args.project_model, "default": default_model}
+    configs = {"project": PROJECT_CONFIG, "default": default_config}
+
+    parsed: Dict[str, Dict[str, List[scoring.Parse]]] = {}
+    load_seconds, parse_seconds = {}, {}
+    for name in PIPELINES:
+        print(f"{name} pipeline: parsing {len(texts)} messages ...", flush=True)
+        results, load_seconds[name], parse_seconds[name] = parse_all(models[name], texts)
+        parsed[name], offset = {}, 0
+        for key, values in sets.items():
+            parsed[name][key] = results[offset: offset + len(values)]
+            offset += len(values)
+
+    cv = {"project": cross_validate("project", PROJECT_CONFIG, args.folds, project_code_files())}
+    if args.default_cv_folds:
+        cv["default"] = cross_validate("default", default_config, args.default_cv_folds, [])
+    else:
+        cv["default"] = cached_cross_validation("default", default_config, args.folds)
+    if cv["default"] and cv["default"]["folds"] != cv["project"]["folds"]:
+        print(f"note: project with {cv['project']['folds']} folds, default with {cv['default']['folds']}")
+
+    expected = [e for _, e in examples]
+    holdout = {n: intent_metrics(expected, [p["intent"]["name"] for p in parsed[n]["holdout"]]) for n in PIPELINES}
+    training = load_training_data()
+    metrics: Dict[str, Any] = {
+        "info": {
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": git("rev-parse", "--short", "HEAD").strip() or "unknown",
+            "dirty": [line[3:] for line in git("status", "--porcelain", "--", "data", "config.yml", "configs", "components",
+                                               "safety", "content", "tests/data", "domain.yml").splitlines()],
+            "rasa": rasa_version(),
+            "training_examples": len(training.intent_examples),
+            "intents": len(training.intents),
+        },
+        "holdout": holdout,
+        "holdout_rows": [{"text": t, "expected": e, **{n: {"got": parsed[n]["holdout"][i]["intent"]["name"],
+                                                           "confidence": parsed[n]["holdout"][i]["intent"]["confidence"]}
+                                                       for n in PIPELINES}}
+                         for i, (t, e) in enumerate(examples)],
+        "cv": {n: cv_metrics(cv[n]) if cv.get(n) else None for n in PIPELINES},
+        "crisis": {n: crisis_metrics(corpus, parsed[n]) for n in PIPELINES},
+        "out_of_scope": {n: out_of_scope_metrics(oos_texts, parsed[n]["oos"], faq) for n in PIPELINES},
+        "wrong_confident": {n: wrong_confident_metrics(examples, parsed[n]["holdout"], oos_texts, parsed[n]["oos"], faq)
+                            for n in PIPELINES},
+        "timing": {"default_train_seconds": default_meta["train_seconds"], "default_cached": default_meta["cached"],
+                   "load_seconds": load_seconds, "parse_seconds": parse_seconds, "messages": len(texts)},
+    }
+
+    splits, offset = [], 0
+    for f in scoring.HOLDOUT_FILES:
+        size = len(scoring.holdout_examples([f]))
+        splits.append({"file": str(f.relative_to(ROOT)), "n": size, **{
+            n: sum(e == p["intent"]["name"] for e, p in zip(expected[offset: offset + size],
+                                                           parsed[n]["holdout"][offset: offset + size]))
+            for n in PIPELINES}})
+        offset += size
+    metrics["holdout_splits"] = splits
+    holdout_intents = list(dict.fromkeys(expected))  # the hold-out files' order: FAQ first, then small talk, ...
+    plot_confusion(holdout_intents, {n: [(e, p["intent"]["name"]) for e, p in zip(expected, parsed[n]["holdout"])]
+                                     for n in PIPELINES}, args.out / FIGURES["confusion"])
+    plot_f1(holdout, holdout_intents, args.out / FIGURES["f1"])
+    plot_crisis(metrics["crisis"], args.out / FIGURES["crisis"])
+    metrics["timing"]["total_seconds"] = time.monotonic() - started
+    command = "make eval" + (f" DEFAULT_CV_FOLDS={args.default_cv_folds}" if args.default_cv_folds else "")
+    write_report(args.out, metrics, command)
+    (args.out / JSON).write_text(json.dumps(summary_json(metrics), indent=1, sort_keys=True) + "\n")
+    print(f"report: {args.out / REPORT} ({metrics['timing']['total_seconds']:.0f} s)")
+
+
+def summary_json(m: Dict[str, Any]) -> Dict[str, Any]:
+    """The figures without the per-message lists (those are in the Markdown report)."""
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items()
+                    if k not in ("misses", "wrong_category", "false_escalations", "negated_escalations", "answered",
+                                 "examples")}
+        if isinstance(value, float):
+            return round(value, 4)
+        return value
+    return strip({k: v for k, v in m.items() if k != "holdout_rows"})
+
+
+if __name__ == "__main__":
+    main()
