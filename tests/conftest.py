@@ -14,7 +14,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -42,6 +42,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def poll_until(condition: Callable[[], bool], timeout: float, interval: float) -> None:
+    """Returns when condition() holds or timeout seconds have passed; the caller checks which."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(interval)
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
@@ -89,7 +96,30 @@ class Bot:
         return "\n\n".join(m["text"] for m in messages if m.get("text"))
 
 
-class Servers:
+class ProcessGroup:
+    """Server processes started from the project folder, logged to files, stopped together."""
+
+    processes: List[subprocess.Popen]
+
+    def _start(self, args: List[str], log: Path, env: Dict[str, str]) -> subprocess.Popen:
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def terminate(self) -> None:
+        for process in self.processes:
+            process.terminate()
+
+    def stop(self) -> None:
+        self.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class Servers(ProcessGroup):
     """Starts an action server (optional) and a Rasa server; stops both."""
 
     def __init__(self, name: str, model: Path, tmp: Path, action_env: Optional[Dict[str, str]] = None,
@@ -125,19 +155,6 @@ class Servers:
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa)
         self.bot = Bot(f"http://127.0.0.1:{rasa_port}")
 
-    def _start(self, args: List[str], log: Path, env: Dict[str, str]) -> subprocess.Popen:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-        self.processes.append(process)
-        return process
-
-    def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def serve_in_background(handler: Any) -> Tuple[ThreadingHTTPServer, str]:
@@ -170,9 +187,7 @@ class StaffWebhook:
         self.url = f"{origin}/alert"
 
     def wait_for(self, count: int, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
+        poll_until(lambda: len(self.received) >= count, timeout, 0.05)
 
 
 @pytest.fixture(scope="session")
@@ -287,9 +302,7 @@ class FakeApi:
         return [c["body"].get("text", "") for c in self.calls if c["method"] == method]
 
     def wait_for(self, method: str, count: int, timeout: float = 20) -> List[str]:
-        deadline = time.monotonic() + timeout
-        while len(self.sent_texts(method)) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
+        poll_until(lambda: len(self.sent_texts(method)) >= count, timeout, 0.1)
         return self.sent_texts(method)
 
 

@@ -27,7 +27,7 @@ import redis
 import yaml
 
 from actions import content
-from tests.conftest import ARTIFACTS, BASE_ENV, BIN, ROOT, Bot, free_port, wait_until_up
+from tests.conftest import ARTIFACTS, BASE_ENV, BIN, ROOT, Bot, ProcessGroup, free_port, wait_until_up
 
 DB_NAME, DB_USER = "conversations", "bot"
 
@@ -167,7 +167,7 @@ def endpoints_script(output: Path, env: Dict[str, str], *args: str) -> subproces
                           cwd=ROOT, env={**BASE_ENV, **env}, capture_output=True, text=True, timeout=60)
 
 
-class Machine:
+class Machine(ProcessGroup):
     """One "machine": an action server and a Rasa server, with the endpoints
     scripts/endpoints.py generated (the action server's address replaced)."""
 
@@ -193,22 +193,6 @@ class Machine:
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa)
         self.bot = Bot(f"http://127.0.0.1:{rasa_port}")
 
-    def _start(self, args: List[str], log: Path, env: Dict[str, str]) -> subprocess.Popen:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-        self.processes.append(process)
-        return process
-
-    def terminate(self) -> None:
-        for process in self.processes:
-            process.terminate()
-
-    def stop(self) -> None:
-        self.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @pytest.fixture(scope="module")
