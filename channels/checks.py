@@ -3,7 +3,11 @@
 Shared by channels/rest.py, socketio.py, slack.py and telegram.py.
 """
 import re
-from typing import Dict, List, Tuple
+from typing import Awaitable, Callable, Dict, List, Optional, Tuple
+
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 # Far above what a person types (the widget allows 2,000 characters, Telegram
 # 4,096, Slack 40,000) and still answered in well under a second. A longer
@@ -40,3 +44,19 @@ def unreadable_reply() -> Tuple[str, List[Dict[str, str]]]:
     practice = content.practice()
     text = content.answers()["small_talk"]["unreadable"].format(practice=practice["name"], **practice)
     return text, content.menu_buttons()
+
+
+RequestCheck = Callable[[Request], Awaitable[Optional[HTTPResponse]]]
+
+
+def check_webhook_posts(webhook: Blueprint, check: RequestCheck) -> Blueprint:
+    """Runs `check` on each POST to the channel's /webhook before Rasa's handler:
+    a response it returns (a 4xx) is sent instead; None lets Rasa handle it."""
+
+    @webhook.middleware("request")
+    async def refuse_malformed(request: Request) -> Optional[HTTPResponse]:
+        if request.method != "POST" or not request.path.endswith("/webhook"):
+            return None
+        return await check(request)
+
+    return webhook

@@ -22,7 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.checks import MAX_MESSAGE_LENGTH, is_valid_id, valid_unicode
+from channels.checks import MAX_MESSAGE_LENGTH, check_webhook_posts, is_valid_id, valid_unicode
 
 MALFORMED = (AttributeError, IndexError, KeyError, TypeError, ValueError)
 
@@ -71,21 +71,16 @@ class CheckedSlackInput(SlackInput):
             return response.text("'payload' must be a Slack interaction in JSON.", status=400)
         return None
 
+    async def _request_problem(self, request: Request) -> Optional[HTTPResponse]:
+        if not self.is_request_from_slack_authentic(request):
+            return None  # Rasa's handler refuses it
+        # The same content types, compared the same way, as Rasa's handler.
+        content_type = request.headers.get("content-type")
+        if content_type == "application/json":
+            return self._event_problem(request)
+        if content_type == "application/x-www-form-urlencoded":
+            return self._interaction_problem(request)
+        return None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
-
-        @webhook.middleware("request")
-        async def refuse_malformed(request: Request) -> Optional[HTTPResponse]:
-            if request.method != "POST" or not request.path.endswith("/webhook"):
-                return None
-            if not self.is_request_from_slack_authentic(request):
-                return None  # Rasa's handler refuses it
-            # The same content types, compared the same way, as Rasa's handler.
-            content_type = request.headers.get("content-type")
-            if content_type == "application/json":
-                return self._event_problem(request)
-            if content_type == "application/x-www-form-urlencoded":
-                return self._interaction_problem(request)
-            return None
-
-        return webhook
+        return check_webhook_posts(super().blueprint(on_new_message), self._request_problem)

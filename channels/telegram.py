@@ -34,7 +34,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.checks import MAX_MESSAGE_LENGTH, valid_unicode
+from channels.checks import MAX_MESSAGE_LENGTH, check_webhook_posts, valid_unicode
 
 
 def _text_holder(update: Dict[Text, Any]) -> Tuple[Any, Any, Text]:
@@ -43,6 +43,17 @@ def _text_holder(update: Dict[Text, Any]) -> Tuple[Any, Any, Text]:
         return update["callback_query"].get("message"), update["callback_query"], "data"
     message = update.get("edited_message") if update.get("edited_message") is not None else update.get("message")
     return message, message, "text"
+
+
+async def _request_problem(request: Request) -> Optional[HTTPResponse]:
+    update = request.json  # not JSON at all: Sanic answers 400
+    if isinstance(update, str):  # Rasa accepts an update sent as a JSON string
+        try:
+            update = json.loads(update)
+        except ValueError:
+            return response.text("The body must be a Telegram update.", status=400)
+    request.parsed_json = update  # what Rasa's handler reads, with any change made above
+    return _update_problem(update)
 
 
 def _update_problem(update: Any) -> Optional[HTTPResponse]:
@@ -85,22 +96,7 @@ class CheckedTelegramInput(TelegramInput):
         self.debug_mode = False
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
-
-        @webhook.middleware("request")
-        async def refuse_malformed(request: Request) -> Optional[HTTPResponse]:
-            if request.method != "POST" or not request.path.endswith("/webhook"):
-                return None
-            update = request.json  # not JSON at all: Sanic answers 400
-            if isinstance(update, str):  # Rasa accepts an update sent as a JSON string
-                try:
-                    update = json.loads(update)
-                except ValueError:
-                    return response.text("The body must be a Telegram update.", status=400)
-            request.parsed_json = update  # what Rasa's handler reads, with any change made above
-            return _update_problem(update)
-
-        return webhook
+        return check_webhook_posts(super().blueprint(on_new_message), _request_problem)
 
     def get_output_channel(self) -> TelegramOutput:
         channel = TelegramOutput(self.access_token)
