@@ -7,7 +7,8 @@ conversations in an SQLite file (var/tracker.db), for one Rasa server.
 Several Rasa servers behind a load balancer must share where conversations
 are kept and who is answering which conversation right now:
   DB_HOST (with DB_NAME, DB_USER; optional DB_PORT=5432, DB_PASSWORD,
-  DB_SSLMODE): conversations in PostgreSQL, Rasa's SQL tracker store.
+  DB_SSLMODE): conversations in PostgreSQL, in the same store as the SQLite
+  file (components/conversation_store.py, Rasa's SQL tracker store).
   REDIS_HOST (optional REDIS_PORT=6379, REDIS_DB=1, REDIS_PASSWORD): the
   conversation locks in Redis, so that two servers never work on one
   conversation at the same time (one message's turn is finished before the
@@ -33,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 5
 DB_VARIABLES = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "DB_SSLMODE")
 REDIS_VARIABLES = ("REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD")
+# The conversation store class endpoints.yml names, for PostgreSQL too.
+STORE_TYPE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
 
 
 class SettingError(Exception):
@@ -64,7 +67,7 @@ def tracker_store(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     if missing:
         raise SettingError(f"DB_HOST is set: set {' and '.join(missing)} too")
     store: Dict[str, Any] = {
-        "type": "SQL", "dialect": "postgresql", "url": env["DB_HOST"],
+        "type": STORE_TYPE, "dialect": "postgresql", "url": env["DB_HOST"],
         "port": _number(env, "DB_PORT", 5432, 1, 65535), "db": env["DB_NAME"], "username": env["DB_USER"],
     }
     if env.get("DB_PASSWORD"):

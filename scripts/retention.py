@@ -39,7 +39,7 @@ def tracker_store_url(endpoints: Optional[Path] = None) -> Any:
         config = dict(read_yaml(yaml.safe_dump(configured.endpoints(os.environ)))["tracker_store"])
         if config.get("dialect") == "sqlite" and not Path(config["db"]).is_absolute():
             config["db"] = str(ROOT / config["db"])  # as `make run` sees it, from the repository
-    if config.pop("type", None) != "SQL":
+    if config.pop("type", None) not in ("SQL", configured.STORE_TYPE):
         sys.exit(f"{endpoints or 'endpoints.yml'}: tracker_store is not an SQL store")
     config["host"] = config.pop("url", config.get("host"))
     keys = ("dialect", "host", "port", "db", "username", "password", "login_db", "query")

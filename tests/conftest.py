@@ -25,6 +25,7 @@ BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DATA = ROOT / "tests" / "data"
 PROJECT_NLG = yaml.safe_load((ROOT / "endpoints.yml").read_text())["nlg"]["type"]
+PROJECT_STORE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
 BASE_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
@@ -142,7 +143,7 @@ class Servers(ProcessGroup):
         self.tracker_db = tracker_db or tmp / f"{name}-tracker.db"
         endpoints.write_text(
             f'action_endpoint:\n  url: "{action_url}"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
+            f'tracker_store:\n  type: {PROJECT_STORE}\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
             f'nlg:\n  type: {PROJECT_NLG}\n'
         )
         rasa_port = free_port()

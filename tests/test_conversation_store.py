@@ -1,0 +1,111 @@
+"""The project's conversation store (components/conversation_store.py) keeps
+every turn exactly once, in order, and reads back what Rasa's own SQL store
+reads, so visitors' conversations survive a switch between the two."""
+import asyncio
+import time
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered)
+from rasa.shared.core.trackers import EventVerbosity
+
+from components.conversation_store import ConversationStore
+from tests.conftest import ROOT
+
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+SENDER = "visitor-1"
+
+
+def turn(n: int, now: float):
+    """One visitor turn as the Rasa server records it."""
+    return [
+        UserUttered(f"question {n}", {"name": "ask_trust", "confidence": 0.9},
+                    parse_data={"text": f"question {n}", "intent": {"name": "ask_trust", "confidence": 0.9},
+                                "risk": {"tier": "none", "category": None, "categories": []}},
+                    timestamp=now),
+        ActionExecuted("action_answer_faq", timestamp=now + 0.1),
+        BotUttered(f"answer {n}", {"buttons": [{"title": "More", "payload": "/ask_more"}]}, timestamp=now + 0.2),
+        SlotSet("last_topic", "ask_trust", timestamp=now + 0.3),
+        ActionExecuted("action_listen", timestamp=now + 0.4),
+    ]
+
+
+def handle(store, events):
+    """What the Rasa server does per message: read the conversation, add the
+    turn's events, save."""
+    async def run():
+        tracker = await store.get_or_create_tracker(SENDER)
+        for event in events:
+            tracker.update(event)
+        await store.save(tracker)
+    asyncio.run(run())
+
+
+def stored_events(db):
+    """The conversation as Rasa's own SQL store reads it, all sessions."""
+    tracker = asyncio.run(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db)).retrieve_full_tracker(SENDER))
+    return [(e["event"], e.get("text") or e.get("name"), e["timestamp"])
+            for e in tracker.current_state(EventVerbosity.ALL)["events"]]
+
+
+def test_two_servers_taking_turns_store_what_rasas_store_stores(tmp_path):
+    now = time.time() - 3600
+    stored = {}
+    for store_class in (ConversationStore, SQLTrackerStore):
+        db = tmp_path / f"{store_class.__name__}.db"
+        servers = [store_class(DOMAIN, dialect="sqlite", db=str(db)) for _ in range(2)]
+        for n in range(6):
+            handle(servers[n % 2], turn(n, now + n))
+        stored[store_class] = [(kind, name) for kind, name, _ in stored_events(db)]
+    assert stored[ConversationStore] == stored[SQLTrackerStore]
+    assert [name for kind, name in stored[ConversationStore] if kind == "user"] == [f"question {n}" for n in range(6)]
+    assert len(stored[ConversationStore]) == 1 + 6 * 5  # the first action_listen, then 5 events a turn
+
+
+def test_a_new_session_in_the_middle_of_a_turn_is_stored_once(tmp_path):
+    db = tmp_path / "tracker.db"
+    store = ConversationStore(DOMAIN, dialect="sqlite", db=str(db))
+    now = time.time() - 7200
+    handle(store, turn(0, now))
+    restart = [ActionExecuted("action_session_start", timestamp=now + 100), SessionStarted(timestamp=now + 100.1),
+               ActionExecuted("action_listen", timestamp=now + 100.2)]
+    handle(store, restart + turn(1, now + 101))
+    handle(store, turn(2, now + 102))
+    texts = [name for kind, name, _ in stored_events(db) if kind in ("user", "bot")]
+    assert texts == ["question 0", "answer 0", "question 1", "answer 1", "question 2", "answer 2"]
+    latest = asyncio.run(store.retrieve(SENDER))
+    assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["question 1", "question 2"]
+
+
+def test_it_reads_a_conversation_exactly_as_rasas_store_does(tmp_path):
+    db = tmp_path / "tracker.db"
+    rasa_store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))
+    now = time.time() - 600
+    for n in range(3):
+        handle(rasa_store, turn(n, now + n))
+    ours = asyncio.run(ConversationStore(DOMAIN, dialect="sqlite", db=str(db)).retrieve(SENDER))
+    theirs = asyncio.run(rasa_store.retrieve(SENDER))
+    assert ours.current_state(EventVerbosity.ALL) == theirs.current_state(EventVerbosity.ALL)
+    assert ours.get_slot("last_topic") == "ask_trust"
+    # and Rasa's store reads what this one wrote
+    handle(ConversationStore(DOMAIN, dialect="sqlite", db=str(db)), turn(3, now + 3))
+    assert [name for kind, name, _ in stored_events(db) if kind == "user"] == [f"question {n}" for n in range(4)]
+
+
+def test_a_conversation_saved_twice_by_one_request_is_stored_once(tmp_path):
+    # Some of Rasa's HTTP API routes save the same tracker more than once.
+    db = tmp_path / "tracker.db"
+    store = ConversationStore(DOMAIN, dialect="sqlite", db=str(db))
+    now = time.time() - 600
+    handle(store, turn(0, now))
+
+    async def twice():
+        tracker = await store.get_or_create_tracker(SENDER)
+        for event in turn(1, now + 1):
+            tracker.update(event)
+        await store.save(tracker)
+        for event in turn(2, now + 2):
+            tracker.update(event)
+        await store.save(tracker)
+    asyncio.run(twice())
+    assert [name for kind, name, _ in stored_events(db) if kind == "user"] == ["question 0", "question 1", "question 2"]
