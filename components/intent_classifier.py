@@ -15,7 +15,7 @@ TensorFlow took ~5 s of every start-up (it searches all ~6,000 loaded modules
 for each numpy function), more than the rest of this model's loading.
 """
 import json
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext
@@ -25,15 +25,23 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.linear_model import LogisticRegression
 
 ARRAYS, PARAMETERS = "classifier.npz", "parameters.json"
 
 
-def _has_features(message: Message) -> bool:
+def _feature_row(message: Message) -> Optional[csr_matrix]:
+    """The message's sentence features as one row, as Rasa's _create_X builds
+    it; None if there are none or all are zero."""
     sparse = message.get_sparse_features(attribute=TEXT)[1]
     dense = message.get_dense_features(attribute=TEXT)[1]
-    return any(f is not None and f.features.shape[-1] > 0 and f.features.sum() != 0 for f in (sparse, dense))
+    parts = [csr_matrix(f.features) for f in (sparse, dense) if f is not None and f.features.shape[-1] > 0]
+    if not parts:
+        return None
+    row = hstack(parts, format="csr")
+    return row if row.sum() != 0 else None
 
 
 @DefaultV1Recipe.register(
@@ -50,12 +58,21 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.clf.C = self.config["C"]
 
     def process(self, messages: List[Message]) -> List[Message]:
-        has_features = [_has_features(m) for m in messages]  # once per message: it combines the features
-        readable = [m for m, ok in zip(messages, has_features) if ok]
+        # Rasa's process(), with each message's features combined once (not
+        # twice) and the unreadable ones left without an intent.
+        rows = [_feature_row(m) for m in messages]
+        readable = [(m, row) for m, row in zip(messages, rows) if row is not None]
         if readable:
-            super().process(readable)
-        for message, ok in zip(messages, has_features):
-            if not ok:
+            probabilities = self.clf.predict_proba(vstack([row for _, row in readable]))
+            for (message, _), row_probabilities in zip(readable, probabilities):
+                ranking = sorted(({INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p}
+                                  for name, p in zip(self.clf.classes_, row_probabilities)),
+                                 key=lambda e: -e[PREDICTED_CONFIDENCE_KEY])
+                message.set(INTENT, ranking[0], add_to_output=True)
+                length = self.config[RANKING_LENGTH]
+                message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)
+        for message, row in zip(messages, rows):
+            if row is None:
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
