@@ -9,6 +9,11 @@ The statistical classifier may predict `crisis` on its own (implicit messages
 the lexicon misses). At or above `classifier_threshold` that stands as a hard
 escalation. Below it, the message is not escalated on a guess but it is not
 ignored either: it gets the fallback reply with the soft tier (a resources line).
+That holds when the detector rated the message soft (negated) too: some
+negated messages then get the crisis reply they did not need ("I would never
+hurt myself but work is awful"), but "I don't want to hurt myself but I think
+I'm going to" reads soft to the detector and only the classifier catches it
+(tests/data/crisis_corpus.yml, negated_then_risk).
 """
 import logging
 from pathlib import Path

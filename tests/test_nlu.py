@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from actions import content
+from safety.risk_detector import RiskDetector
 from scripts import nlu_scoring as scoring
 from tests.conftest import ROOT, load_yaml
 from tests.test_content import FAQ_INTENTS
@@ -74,6 +75,14 @@ def test_every_risk_message_is_forced_to_crisis_whatever_the_classifier_says(par
     ]
     assert wrong == []
     assert all(p["intent_ranking"][0]["name"] == "crisis" for p in parsed)
+
+
+def test_a_risk_after_a_negation_escalates_through_the_classifier(parse, crisis_corpus):
+    # The detector reads these soft ("I don't want to hurt myself but ..."):
+    # the classifier's crisis verdict must still stand.
+    texts = [e["text"] for e in crisis_corpus["negated_then_risk"]]
+    assert [RiskDetector.load().assess(t).tier for t in texts] == ["soft"] * len(texts)
+    assert [t for t, p in zip(texts, parse(texts)) if not scoring.is_escalated(p)] == []
 
 
 def test_benign_messages_rarely_become_crisis_in_the_full_pipeline(parse, crisis_corpus):
