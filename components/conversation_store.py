@@ -11,6 +11,7 @@ keep working. Rasa's store was ~45 % of the Rasa server's CPU per message
   column is read and classes come from a table built once.
 - saving: before each save Rasa counted the stored events with a second query
   to know which are new; a tracker this store has just read knows that count.
+  The new rows go in with one INSERT, without building ORM objects.
 """
 import itertools
 import json
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.utils.common import all_subclasses
 
 # On a tracker read from the store: how many of its events are stored already.
@@ -52,6 +54,27 @@ class ConversationStore(SQLTrackerStore):
         if not fetch_events_from_all_sessions:
             setattr(tracker, STORED_EVENTS, len(rows))
         return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        # Rasa's save(), the same rows, inserted in one statement.
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
+
+    @staticmethod
+    def _row(sender_id: Text, event: Event) -> Dict[Text, Any]:
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         stored = getattr(tracker, STORED_EVENTS, None)

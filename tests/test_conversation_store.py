@@ -4,6 +4,8 @@ reads, so visitors' conversations survive a switch between the two."""
 import asyncio
 import time
 
+import sqlalchemy as sa
+
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered)
@@ -50,14 +52,17 @@ def stored_events(db):
 
 def test_two_servers_taking_turns_store_what_rasas_store_stores(tmp_path):
     now = time.time() - 3600
-    stored = {}
+    stored, columns = {}, {}
     for store_class in (ConversationStore, SQLTrackerStore):
         db = tmp_path / f"{store_class.__name__}.db"
         servers = [store_class(DOMAIN, dialect="sqlite", db=str(db)) for _ in range(2)]
         for n in range(6):
             handle(servers[n % 2], turn(n, now + n))
         stored[store_class] = [(kind, name) for kind, name, _ in stored_events(db)]
+        columns[store_class] = sa.create_engine(f"sqlite:///{db}").connect().execute(sa.text(
+            "SELECT sender_id, type_name, intent_name, action_name FROM events ORDER BY id")).fetchall()
     assert stored[ConversationStore] == stored[SQLTrackerStore]
+    assert columns[ConversationStore] == columns[SQLTrackerStore]
     assert [name for kind, name in stored[ConversationStore] if kind == "user"] == [f"question {n}" for n in range(6)]
     assert len(stored[ConversationStore]) == 1 + 6 * 5  # the first action_listen, then 5 events a turn
 
