@@ -85,7 +85,7 @@ class BenchServers(Servers):
     """The tests' Servers, remembering when the Rasa server process started."""
 
     def _start(self, args: List[str], log: Path, env: Dict[str, str]) -> subprocess.Popen:
-        is_rasa = "run" in args[1:2]
+        is_rasa = "run" in args[:3]
         if is_rasa:
             self.rasa_started = time.monotonic()
         process = super()._start(args, log, env)

@@ -35,7 +35,7 @@ for _ in $(seq 1 120); do
 done
 
 if [[ "${1:-}" == "shell" ]]; then
-  "$BIN/rasa" shell -m models/faq.tar.gz --endpoints var/endpoints.yml
+  "$BIN/python" scripts/rasa_server.py shell -m models/faq.tar.gz --endpoints var/endpoints.yml
   exit 0
 fi
 
@@ -44,7 +44,7 @@ echo "Starting the bot (about 15 s)..."
 api_args=()
 if [[ -n "${RASA_API_TOKEN:-}" ]]; then api_args=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
 # shellcheck disable=SC2086  # one --cors value per origin
-"$BIN/rasa" run -m models/faq.tar.gz --port "$RASA_PORT" "${api_args[@]}" \
+"$BIN/python" scripts/rasa_server.py run -m models/faq.tar.gz --port "$RASA_PORT" "${api_args[@]}" \
   --credentials var/credentials.yml --endpoints var/endpoints.yml --cors $ALLOWED_ORIGINS &
 pids+=($!)
 # The practice page with the chat widget (web/).

@@ -22,6 +22,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# `rasa`, started as make run starts it (scripts/rasa_server.py: without JAX).
+RASA = [str(BIN / "python"), str(ROOT / "scripts" / "rasa_server.py")]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DATA = ROOT / "tests" / "data"
 PROJECT_NLG = yaml.safe_load((ROOT / "endpoints.yml").read_text())["nlg"]["type"]
@@ -148,7 +150,7 @@ class Servers(ProcessGroup):
         )
         rasa_port = free_port()
         rasa = self._start(
-            [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(rasa_port),
+            [*RASA, "run", "-m", str(model), "--port", str(rasa_port),
              "--credentials", str(credentials or ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
             + (["--cors", *cors] if cors else []) + (rasa_args or []),
             self.logs[1], rasa_env or BASE_ENV,

@@ -27,7 +27,7 @@ import redis
 import yaml
 
 from actions import content
-from tests.conftest import ARTIFACTS, BASE_ENV, BIN, ROOT, Bot, ProcessGroup, free_port, wait_until_up
+from tests.conftest import ARTIFACTS, BASE_ENV, BIN, RASA, ROOT, Bot, ProcessGroup, free_port, wait_until_up
 
 DB_NAME, DB_USER = "conversations", "bot"
 
@@ -186,7 +186,7 @@ class Machine(ProcessGroup):
                     self.logs[0], BASE_ENV)
         action_endpoint = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
         own.write_text(yaml.safe_dump({**endpoints, "action_endpoint": action_endpoint}))
-        rasa = self._start([str(BIN / "rasa"), "run", "-m", str(model), "--port", str(rasa_port),
+        rasa = self._start([*RASA, "run", "-m", str(model), "--port", str(rasa_port),
                             "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(own)],
                            self.logs[1], {**BASE_ENV, **env})
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", self.processes[0])
