@@ -4,19 +4,20 @@ For config.yml and configs/rasa_default.yml (the `rasa init` pipeline), on the
 same data and domain, in one run:
   - trains each with an empty cache: training time, model size;
   - starts the real servers (the action server and `rasa run`, with identical
-    endpoints: the same actions, the project's response generator, an SQLite
-    SQL tracker store in a fresh file each) and measures the time from
-    starting the Rasa server to its first reply over the REST webhook;
+    endpoints: the same actions, the project's response generator and
+    conversation store on an SQLite file, a fresh one each) and measures the
+    time from starting the Rasa server to its first reply over the REST webhook;
   - one client: p50 and p95 latency over --messages messages;
   - 8 and 32 concurrent clients, each in its own conversations, for
     --seconds each: messages per second, p95, errors;
   - peak resident memory of the Rasa server and of the action server.
-Messages are the NLU hold-out sets with crisis messages mixed in. An error is
+Then the default model once more on stock Rasa (STOCK below), as a Rasa user
+would run it. Messages are the NLU hold-out sets with crisis messages mixed in. An error is
 a non-200, an empty reply, a timeout, or Rasa's own "can't answer right now"
 (the action server did not answer in time).
 
-Prints a table (figure | project | default | ratio | goal | met?) and writes
-it to reports/bench.md.
+Prints a table (each figure for the three, the project's ratios to both
+baselines, the goal, met?) and writes it to reports/bench.md.
 
   python scripts/bench.py [--messages 240] [--seconds 30] [--reuse-models]
 """
@@ -44,6 +45,10 @@ from tests.conftest import BASE_ENV, BIN, Servers  # noqa: E402
 OUT_DIR = ROOT / "build" / "bench"
 REPORT = ROOT / "reports" / "bench.md"
 PIPELINES = {"project": ROOT / "config.yml", "default": ROOT / "configs" / "rasa_default.yml"}
+# The default model once more, served as a Rasa user would serve it: plain
+# `rasa run`, Rasa's own REST channel, SQL store and responses, without the
+# project's Rasa extensions (components/, scripts/rasa_server.py).
+STOCK = "stock"
 CRISIS_EVERY = 8  # one message in 8 is a risk message from the crisis corpus
 TURNS = 10  # a concurrent visitor's conversation: 10 messages, then a new visitor
 
@@ -115,10 +120,14 @@ def train(name: str, config: Path, log: Callable[[str], None]) -> Result:
 
 def serve_and_measure(name: str, result: Result, texts: List[str], args: argparse.Namespace,
                       log: Callable[[str], None]) -> None:
-    model = OUT_DIR / f"{name}.tar.gz"
+    stock = name == STOCK
+    model = OUT_DIR / f"{'default' if stock else name}.tar.gz"
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
         action_env = {"ESCALATION_DB": str(Path(tmp) / "escalations.db")}
-        servers = BenchServers(f"bench-{name}", model, Path(tmp), action_env=action_env)
+        credentials = Path(tmp) / "credentials.yml"
+        credentials.write_text("rest:\n")  # stock: Rasa's own REST channel
+        servers = BenchServers(f"bench-{name}", model, Path(tmp), action_env=action_env, stock_rasa=stock,
+                               credentials=credentials if stock else None)
         try:
             servers.bot.say("bench-first", texts[1])
             result.startup_s = time.monotonic() - servers.rasa_started
@@ -153,51 +162,54 @@ def summary(latencies: List[float], errors: List[str], elapsed: float) -> Dict[s
             "rate": len(latencies) / elapsed, "errors": len(errors)}
 
 
-def table(project: Result, default: Result, args: argparse.Namespace) -> List[List[str]]:
+def table(project: Result, default: Result, stock: Result, args: argparse.Namespace) -> List[List[str]]:
+    """One row per figure: the three results, the project's ratio to each
+    baseline, the goal, and whether it is met against each."""
     rows = []
 
-    def row(figure: str, p: float, d: float, fmt: str, goal: str = "", met: Optional[bool] = None) -> None:
-        ratio = f"{p / d:.2f}×" if d else "–"
-        rows.append([figure, fmt.format(p), fmt.format(d), ratio, goal,
-                     "" if met is None else ("yes" if met else "**no**")])
+    def row(figure: str, value: Callable[[Result], float], fmt: str, goal: str = "", limit: float = 0,
+            at_most: bool = True) -> None:
+        p, d, s = value(project), value(default), value(stock)
+        cells = [figure, fmt.format(p), fmt.format(d), f"{p / d:.2f}×" if d else "–",
+                 fmt.format(s), f"{p / s:.2f}×" if s else "–", goal]
+        for base in (d, s):
+            met = None if not (limit and base) else (p / base <= limit if at_most else p / base >= limit)
+            cells.append("" if met is None else ("yes" if met else "**no**"))
+        rows.append(cells)
 
-    def ratio_goal(p: float, d: float, limit: float, at_most: bool = True) -> Optional[bool]:
-        return None if not d else (p / d <= limit if at_most else p / d >= limit)
-
-    row("training time (s)", project.train_s, default.train_s, "{:.1f}")
-    row("model size (MB)", project.model_mb, default.model_mb, "{:.2f}", "≤ 5 MB", project.model_mb <= 5)
-    row("start-up to first reply (s)", project.startup_s, default.startup_s, "{:.1f}", "≤ 0.5×",
-        ratio_goal(project.startup_s, default.startup_s, 0.5))
-    row("Rasa server memory, peak (MB)", project.rasa_mb, default.rasa_mb, "{:.0f}", "≤ 0.6×",
-        ratio_goal(project.rasa_mb, default.rasa_mb, 0.6))
-    row("action server memory, peak (MB)", project.actions_mb, default.actions_mb, "{:.0f}")
+    row("training time (s)", lambda r: r.train_s, "{:.1f}")
+    row("model size (MB)", lambda r: r.model_mb, "{:.2f}", "≤ 5 MB")
+    rows[-1][-2:] = ["yes" if project.model_mb <= 5 else "**no**"] * 2
+    row("start-up to first reply (s)", lambda r: r.startup_s, "{:.1f}", "≤ 0.5×", 0.5)
+    row("Rasa server memory, peak (MB)", lambda r: r.rasa_mb, "{:.0f}", "≤ 0.6×", 0.6)
+    row("action server memory, peak (MB)", lambda r: r.actions_mb, "{:.0f}")
     n = project.single.get("n", 0)
-    row(f"1 client p50 (ms, {n} messages)", project.single["p50"], default.single["p50"], "{:.0f}")
-    row(f"1 client p95 (ms, {n} messages)", project.single["p95"], default.single["p95"], "{:.0f}", "≤ 0.5×",
-        ratio_goal(project.single["p95"], default.single["p95"], 0.5))
-    row("Rasa server CPU per message (ms, 1 client)", project.rasa_cpu_ms, default.rasa_cpu_ms, "{:.1f}")
-    row("action server CPU per message (ms, 1 client)", project.actions_cpu_ms, default.actions_cpu_ms, "{:.1f}")
+    row(f"1 client p50 (ms, {n} messages)", lambda r: r.single["p50"], "{:.0f}")
+    row(f"1 client p95 (ms, {n} messages)", lambda r: r.single["p95"], "{:.0f}", "≤ 0.5×", 0.5)
+    row("Rasa server CPU per message (ms, 1 client)", lambda r: r.rasa_cpu_ms, "{:.1f}")
+    row("action server CPU per message (ms, 1 client)", lambda r: r.actions_cpu_ms, "{:.1f}")
     for clients in args.clients:
-        p, d = project.concurrent[clients], default.concurrent[clients]
-        row(f"{clients} clients: messages/s", p["rate"], d["rate"], "{:.1f}",
-            "≥ 2×" if clients == 8 else "", ratio_goal(p["rate"], d["rate"], 2, at_most=False) if clients == 8 else None)
-        row(f"{clients} clients: p95 (ms)", p["p95"], d["p95"], "{:.0f}")
-    errors_p = project.single["errors"] + sum(c["errors"] for c in project.concurrent.values())
-    errors_d = default.single["errors"] + sum(c["errors"] for c in default.concurrent.values())
-    rows.append(["errors, all runs", str(int(errors_p)), str(int(errors_d)), "", "0", "yes" if errors_p == 0 else "**no**"])
+        row(f"{clients} clients: messages/s", lambda r: r.concurrent[clients]["rate"], "{:.1f}",
+            *(("≥ 2×", 2, False) if clients == 8 else ()))
+        row(f"{clients} clients: p95 (ms)", lambda r: r.concurrent[clients]["p95"], "{:.0f}")
+    errors = [int(r.single["errors"] + sum(c["errors"] for c in r.concurrent.values())) for r in (project, default, stock)]
+    rows.append(["errors, all runs", str(errors[0]), str(errors[1]), "", str(errors[2]), "", "0",
+                 *(["yes" if errors[0] == 0 else "**no**"] * 2)])
     return rows
 
 
+HEADER = ["figure", "project", "default", "ratio", "default on stock Rasa", "ratio", "goal", "met? (default)",
+          "met? (stock)"]
+
+
 def markdown(rows: List[List[str]]) -> str:
-    header = ["figure", "project", "default", "ratio", "goal", "met?"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
 
 
 def plain(rows: List[List[str]]) -> str:
-    header = ["figure", "project", "default", "ratio", "goal", "met?"]
-    cells = [header] + [[c.replace("**", "") for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    cells = [HEADER] + [[c.replace("**", "") for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(HEADER))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
 
 
@@ -218,7 +230,7 @@ def main() -> None:
     parser.add_argument("--clients", type=lambda s: [int(c) for c in s.split(",")], default=[8, 32])
     parser.add_argument("--reuse-models", action="store_true",
                         help="skip training, use build/bench/*.tar.gz from an earlier run (no training figures)")
-    parser.add_argument("--only", choices=sorted(PIPELINES), help="measure one pipeline (development)")
+    parser.add_argument("--only", choices=sorted([*PIPELINES, STOCK]), help="measure one of them (development)")
     parser.add_argument("--report", type=Path, default=REPORT)
     args = parser.parse_args()
     started = time.monotonic()
@@ -230,10 +242,13 @@ def main() -> None:
     def log(line: str) -> None:
         print(f"[{time.monotonic() - started:5.0f} s]{line}", flush=True)
 
-    names = [args.only] if args.only else list(PIPELINES)
+    names = [args.only] if args.only else [*PIPELINES, STOCK]
     log(" training (empty cache)" if not args.reuse_models else " reusing the models in build/bench")
     for name in names:
-        if args.reuse_models:
+        if name == STOCK:
+            default = results.get("default") or Result(model_mb=(OUT_DIR / "default.tar.gz").stat().st_size / 1e6)
+            results[name] = Result(train_s=default.train_s, model_mb=default.model_mb)
+        elif args.reuse_models:
             model = OUT_DIR / f"{name}.tar.gz"
             results[name] = Result(model_mb=model.stat().st_size / 1e6)
         else:
@@ -244,11 +259,14 @@ def main() -> None:
     if args.only:
         print(json.dumps(results[args.only].__dict__, indent=1, default=str))
         return
-    rows = table(results["project"], results["default"], args)
+    rows = table(results["project"], results["default"], results[STOCK], args)
     print()
     print(plain(rows))
     report = (
         "# Benchmark: the project's pipeline against Rasa's default\n\n"
+        "`default`: Rasa's default pipeline on the project's server (the same Rasa extensions, store and "
+        "endpoints), so its ratio is the pipeline's own effect. `default on stock Rasa`: the same model "
+        "served by plain `rasa run` with Rasa's own store and REST channel, what a Rasa user gets.\n\n"
         f"Written by `make bench` (scripts/bench.py): {about}; took {time.monotonic() - started:.0f} s.\n"
         f"Single client: {args.messages} messages; concurrent runs: {args.seconds:.0f} s each, "
         f"each client a visitor of {TURNS} messages after another. Memory is the peak resident memory.\n\n"

@@ -129,7 +129,10 @@ class Servers(ProcessGroup):
                  with_actions: bool = True, tracker_db: Optional[Path] = None,
                  cors: Optional[List[str]] = None, credentials: Optional[Path] = None,
                  rasa_env: Optional[Dict[str, str]] = None, rasa_args: Optional[List[str]] = None,
-                 action_url: Optional[str] = None) -> None:
+                 action_url: Optional[str] = None, stock_rasa: bool = False) -> None:
+        """stock_rasa: plain `rasa run` with Rasa's own SQL store and responses,
+        none of the project's Rasa extensions (components/): the benchmark's
+        "what a Rasa user gets" baseline."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.processes: List[subprocess.Popen] = []
         self.logs = [ARTIFACTS / f"{name}-actions.log", ARTIFACTS / f"{name}-rasa.log"]
@@ -145,12 +148,13 @@ class Servers(ProcessGroup):
         self.tracker_db = tracker_db or tmp / f"{name}-tracker.db"
         endpoints.write_text(
             f'action_endpoint:\n  url: "{action_url}"\n'
-            f'tracker_store:\n  type: {PROJECT_STORE}\n  dialect: "sqlite"\n  db: "{self.tracker_db}"\n'
-            f'nlg:\n  type: {PROJECT_NLG}\n'
+            f'tracker_store:\n  type: {"SQL" if stock_rasa else PROJECT_STORE}\n  dialect: "sqlite"\n'
+            f'  db: "{self.tracker_db}"\n'
+            + ("" if stock_rasa else f'nlg:\n  type: {PROJECT_NLG}\n')
         )
         rasa_port = free_port()
         rasa = self._start(
-            [*RASA, "run", "-m", str(model), "--port", str(rasa_port),
+            [*([str(BIN / "rasa")] if stock_rasa else RASA), "run", "-m", str(model), "--port", str(rasa_port),
              "--credentials", str(credentials or ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
             + (["--cors", *cors] if cors else []) + (rasa_args or []),
             self.logs[1], rasa_env or BASE_ENV,
