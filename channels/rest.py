@@ -8,15 +8,20 @@ ERROR level and answers nothing; so does a message with half a UTF-16 pair
 (channels/checks.py). A 1 MB message holds the server for ~10 s. This channel
 answers 400 instead (413 for a message over MAX_MESSAGE_LENGTH), and is
 registered under the same name, so the URL stays /webhooks/rest/webhook.
+When Rasa fails while handling a message, the visitor gets an apology or the
+crisis reply instead of an empty list (channels/failure.py).
 """
-from typing import Any, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
 from sanic.exceptions import InvalidUsage as BadRequest  # HTTP 400 in Sanic 21
 from sanic.exceptions import PayloadTooLarge  # HTTP 413
 from sanic.request import Request
 
 from channels.checks import MAX_MESSAGE_LENGTH, is_valid_id, valid_unicode
+from channels.failure import replying_on_failure
 
 
 def _body(request: Request) -> Dict[Text, Any]:
@@ -49,6 +54,9 @@ class CheckedRestInput(RestInput):
         if input_channel is not None and not isinstance(input_channel, str):
             raise BadRequest("'input_channel' must be a string.")
         return input_channel or self.name()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        return super().blueprint(replying_on_failure(on_new_message))
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         metadata = _body(request).get("metadata")

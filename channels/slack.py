@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.checks import MAX_MESSAGE_LENGTH, check_webhook_posts, is_valid_id, valid_unicode
+from channels.failure import replying_on_failure
 
 MALFORMED = (AttributeError, IndexError, KeyError, TypeError, ValueError)
 
@@ -83,4 +84,4 @@ class CheckedSlackInput(SlackInput):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return check_webhook_posts(super().blueprint(on_new_message), self._request_problem)
+        return check_webhook_posts(super().blueprint(replying_on_failure(on_new_message)), self._request_problem)

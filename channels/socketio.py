@@ -18,6 +18,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from channels.checks import MAX_MESSAGE_LENGTH, is_valid_id, unreadable_reply, valid_unicode
+from channels.failure import replying_on_failure
 
 # Sanic closes a websocket whose frame is larger than this (its WEBSOCKET_MAX_SIZE).
 # engine.io's own limit is slightly lower (1,000,000 bytes) and drops the
@@ -51,7 +52,7 @@ class CheckedSocketIOInput(SocketIOInput):
         return metadata is None or isinstance(metadata, dict)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(replying_on_failure(on_new_message))
         sio = self.sio
         sio.eio.max_http_buffer_size = MAX_FRAME_BYTES
         rasa_handlers = sio.handlers[self.namespace or "/"]

@@ -35,6 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.checks import MAX_MESSAGE_LENGTH, check_webhook_posts, valid_unicode
+from channels.failure import replying_on_failure
 
 
 def _text_holder(update: Dict[Text, Any]) -> Tuple[Any, Any, Text]:
@@ -96,7 +97,7 @@ class CheckedTelegramInput(TelegramInput):
         self.debug_mode = False
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return check_webhook_posts(super().blueprint(on_new_message), _request_problem)
+        return check_webhook_posts(super().blueprint(replying_on_failure(on_new_message)), _request_problem)
 
     def get_output_channel(self) -> TelegramOutput:
         channel = TelegramOutput(self.access_token)

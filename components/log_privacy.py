@@ -5,7 +5,14 @@ Rasa 3.6 logs the message text with some warnings and errors (for example
 redaction hook is a Rasa Pro feature. This structlog processor, placed first,
 replaces those fields with "[redacted]" at INFO and above; DEBUG logs, which a
 developer turns on by hand, keep them.
+
+Rasa's structured tracebacks also list every frame's local variables, among
+them the message text ("rest.message.received.failure" when a store is down).
+Above DEBUG a traceback is written here as plain text instead: file, line and
+code of each frame, no values.
 """
+import sys
+import traceback
 from typing import Any, Dict
 
 import structlog
@@ -26,7 +33,20 @@ def redact_visitor_data(_: Any, method_name: str, event_dict: Dict[str, Any]) ->
         for key in VISITOR_DATA_KEYS:
             if key in event_dict:
                 event_dict[key] = REDACTED
+        _traceback_without_locals(method_name, event_dict)
     return event_dict
+
+
+def _traceback_without_locals(method_name: str, event_dict: Dict[str, Any]) -> None:
+    exc_info = event_dict.get("exc_info", method_name == "exception")
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    elif isinstance(exc_info, BaseException):
+        exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+    if isinstance(exc_info, tuple) and exc_info[0] is not None:
+        event_dict["exception"] = "".join(traceback.format_exception(*exc_info))
+    if exc_info:
+        event_dict["exc_info"] = False  # nothing left for Rasa's renderers, which would add the locals
 
 
 def install() -> None:

@@ -26,7 +26,7 @@ import pytest
 import redis
 import yaml
 
-from actions import content
+from actions import content, practice_config
 from tests.conftest import ARTIFACTS, BASE_ENV, BIN, RASA, ROOT, Bot, ProcessGroup, free_port, wait_until_up
 
 DB_NAME, DB_USER = "conversations", "bot"
@@ -412,3 +412,27 @@ def test_an_unreachable_database_stops_start_up_with_one_clear_line(tmp_path):
     result = endpoints_script(tmp_path / "endpoints.yml", db_only)
     assert result.returncode == 1 and time.monotonic() - quick < 6
     print(f"run.sh stopped after {elapsed:.1f} s")
+
+
+def test_when_redis_goes_away_a_visitor_gets_an_apology_or_the_crisis_reply(trained_model, tmp_path):
+    # Rasa 3.6 answers an empty list when handling fails (channels/failure.py).
+    lock_redis = Redis()
+    machine = None
+    try:
+        env = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(lock_redis.port), "REDIS_PASSWORD": lock_redis.password}
+        result = endpoints_script(tmp_path / "endpoints.yml", env)
+        assert result.returncode == 0, result.stderr[-2000:]
+        endpoints = yaml.safe_load((tmp_path / "endpoints.yml").read_text())
+        endpoints["tracker_store"]["db"] = str(tmp_path / "tracker.db")
+        machine = Machine("redis-down", trained_model, endpoints, env, tmp_path)
+        before = machine.bot.texts(machine.bot.say("visitor-1", question("ask_therapists_care")))
+        lock_redis.stop()
+        question_reply = machine.bot.texts(machine.bot.say("visitor-2", question("ask_build_trust")))
+        crisis_reply = machine.bot.texts(machine.bot.say("visitor-3", "I want to kill myself"))
+    finally:
+        if machine:
+            machine.stop()
+        lock_redis.stop()
+    assert before == answer("ask_therapists_care")
+    assert question_reply.startswith("Sorry, I can't answer right now") and practice_config.load()["phone"] in question_reply
+    assert "911" in crisis_reply and "988" in crisis_reply and "Sorry" not in crisis_reply
