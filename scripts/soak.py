@@ -31,7 +31,8 @@ MESSAGES = [
 
 
 def rasa_pid(port: int) -> int:
-    out = subprocess.run(["pgrep", "-f", f"rasa run -m models/faq.tar.gz --port {port}"],
+    # scripts/run.sh starts `scripts/rasa_server.py run -m models/faq.tar.gz --port PORT ...`
+    out = subprocess.run(["pgrep", "-f", f"rasa_server.py run -m models/faq.tar.gz --port {port}"],
                          capture_output=True, text=True).stdout.split()
     return int(out[0])
 
