@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List
 
 import yaml
 
@@ -192,7 +192,8 @@ def table(project: Result, default: Result, stock: Result, args: argparse.Namesp
         row(f"{clients} clients: messages/s", lambda r: r.concurrent[clients]["rate"], "{:.1f}",
             *(("≥ 2×", 2, False) if clients == 8 else ()))
         row(f"{clients} clients: p95 (ms)", lambda r: r.concurrent[clients]["p95"], "{:.0f}")
-    errors = [int(r.single["errors"] + sum(c["errors"] for c in r.concurrent.values())) for r in (project, default, stock)]
+    errors = [int(r.single["errors"] + sum(c["errors"] for c in r.concurrent.values()))
+              for r in (project, default, stock)]
     rows.append(["errors, all runs", str(errors[0]), str(errors[1]), "", str(errors[2]), "", "0",
                  *(["yes" if errors[0] == 0 else "**no**"] * 2)])
     return rows
