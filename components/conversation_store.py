@@ -15,6 +15,7 @@ keep working. Rasa's store was ~45 % of the Rasa server's CPU per message
 """
 import itertools
 import json
+from functools import lru_cache
 from typing import Any, Dict, Iterator, Optional, Text, Type
 
 import sqlalchemy as sa
@@ -84,13 +85,15 @@ class ConversationStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
 
-_EVENT_CLASSES: Dict[Text, Type[Event]] = {}
+@lru_cache(maxsize=1)
+def _event_classes() -> Dict[Text, Type[Event]]:
+    classes: Dict[Text, Type[Event]] = {}
+    for cls in all_subclasses(Event):  # the first match wins, as in Event.resolve_by_type
+        classes.setdefault(cls.type_name, cls)
+    return classes
 
 
 def event_from_dict(data: Dict[Text, Any]) -> Optional[Event]:
     """Event.from_parameters, with the class looked up in a table."""
-    if not _EVENT_CLASSES:
-        for cls in all_subclasses(Event):  # the first match wins, as in Event.resolve_by_type
-            _EVENT_CLASSES.setdefault(cls.type_name, cls)
-    cls = _EVENT_CLASSES.get(data.get("event"))
+    cls = _event_classes().get(data.get("event"))
     return cls._from_parameters(data) if cls else Event.from_parameters(data)

@@ -26,8 +26,9 @@ BIN = Path(sys.executable).parent
 RASA = [str(BIN / "python"), str(ROOT / "scripts" / "rasa_server.py")]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DATA = ROOT / "tests" / "data"
-PROJECT_NLG = yaml.safe_load((ROOT / "endpoints.yml").read_text())["nlg"]["type"]
-PROJECT_STORE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
+PROJECT_ENDPOINTS = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+PROJECT_NLG = PROJECT_ENDPOINTS["nlg"]["type"]
+PROJECT_STORE = PROJECT_ENDPOINTS["tracker_store"]["type"]
 BASE_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
@@ -153,8 +154,9 @@ class Servers(ProcessGroup):
             + ("" if stock_rasa else f'nlg:\n  type: {PROJECT_NLG}\n')
         )
         rasa_port = free_port()
+        launcher = [str(BIN / "rasa")] if stock_rasa else RASA
         rasa = self._start(
-            [*([str(BIN / "rasa")] if stock_rasa else RASA), "run", "-m", str(model), "--port", str(rasa_port),
+            [*launcher, "run", "-m", str(model), "--port", str(rasa_port),
              "--credentials", str(credentials or ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
             + (["--cors", *cors] if cors else []) + (rasa_args or []),
             self.logs[1], rasa_env or BASE_ENV,

@@ -81,7 +81,8 @@ def test_a_risk_after_a_negation_escalates_through_the_classifier(parse, crisis_
     # The detector reads these soft ("I don't want to hurt myself but ..."):
     # the classifier's crisis verdict must still stand.
     texts = [e["text"] for e in crisis_corpus["negated_then_risk"]]
-    assert [RiskDetector.load().assess(t).tier for t in texts] == ["soft"] * len(texts)
+    detector = RiskDetector.load()
+    assert [detector.assess(t).tier for t in texts] == ["soft"] * len(texts)
     assert [t for t, p in zip(texts, parse(texts)) if not scoring.is_escalated(p)] == []
 
 
