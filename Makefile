@@ -6,13 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_PIPELINE := build/spacy_en/meta.json
+RISK_CLASSIFIER := build/risk_classifier/model.json
 MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: install train run shell test validate eval bench-detector bench soak escalations forget-sender forget-older clean
 
-install: $(INSTALLED) $(SPACY_PIPELINE)
+install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER)
 
 # Python 3.10 comes from .python-version (pyenv). Top-level requirements are
 # installed under the full resolved lock, so every machine gets the same set.
@@ -25,9 +26,14 @@ $(INSTALLED): requirements.in requirements.lock
 $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 	$(BIN)/python scripts/build_spacy_pipeline.py
 
+# The learned risk classifier (safety/risk_classifier.py), from the independent
+# writers' lines in data/risk/ (about 2 minutes).
+$(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py $(wildcard data/risk/*.yml data/nlu/*.yml)
+	$(BIN)/python scripts/train_risk_classifier.py
+
 train: $(MODEL)
 
-$(MODEL): $(INSTALLED) $(SPACY_PIPELINE) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml components/*.py)
+$(MODEL): $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml components/*.py)
 	$(BIN)/rasa train --fixed-model-name faq --out models
 
 # Starts the action server and the Rasa server (REST + socket.io); Ctrl-C stops both.

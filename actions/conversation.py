@@ -10,6 +10,9 @@ from actions.replies import SafeAnswerAction
 
 # Replies that end with the topic menu, so the visitor sees what they can ask.
 WITH_MENU = {"greet", "ask_capabilities", "out_of_scope", "nlu_fallback", "unreadable"}
+# Replies that answer what was asked; every other reply of this action (out of
+# scope, not understood, "did you mean", goodbye) carries the crisis line.
+ANSWERED = {"greet", "thank", "bot_challenge", "ask_capabilities"}
 # "Did you mean …?" offers in-scope candidates at least this likely.
 MIN_CANDIDATE_CONFIDENCE = 0.15
 MAX_CANDIDATES = 2
@@ -28,6 +31,10 @@ def did_you_mean(tracker: Tracker) -> List[str]:
 class ActionSmallTalk(SafeAnswerAction):
     def name(self) -> Text:
         return "action_small_talk"
+
+    def answered(self, tracker: Tracker, events: List[Dict[Text, Any]]) -> bool:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return intent in ANSWERED and bool((tracker.latest_message.get("text") or "").strip())
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         replies = content.answers()["small_talk"]

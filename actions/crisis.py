@@ -1,5 +1,6 @@
 """The crisis reply: resources first, for every risk message, whatever the flow."""
 import logging
+from dataclasses import replace
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -19,7 +20,8 @@ async def respond(
 ) -> List[Dict[Text, Any]]:
     """Sends the crisis reply and remembers the escalation in the conversation."""
     categories = list(risk.categories)
-    text, links = crisis_reply.compose(categories)
+    # In Spanish for a visitor who writes in Spanish; English otherwise.
+    text, links = crisis_reply.compose(categories, language=risk.language)
     # The text works on every channel; the links let the web widget show
     # tap-to-call / tap-to-text buttons (actions/channels.py).
     dispatcher.utter_message(text=text, json_message=payload_for(tracker, {"crisis_links": links}))
@@ -43,5 +45,5 @@ class ActionCrisisReply(Action):
         if not risk.is_hard:
             # The statistical classifier alone predicted `crisis`: escalate all
             # the same (it may catch implicit messages the lexicon misses).
-            risk = RiskAssessment(HARD, None, ())
+            risk = replace(risk, tier=HARD)
         return await respond(dispatcher, tracker, risk)

@@ -1,20 +1,40 @@
-"""Composes crisis replies from the resources data file (no wording in code)."""
+"""Composes crisis replies from the resources data file (no wording in code).
+
+English by default; Spanish (`language="es"`) with the services that answer in
+Spanish where the data file names them for the practice's region, and the
+international directory elsewhere.
+"""
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from actions import content
 
 Link = Dict[str, str]
+SPANISH = "es"
+LOCAL_EMERGENCY = {"en": "your local emergency number", SPANISH: "el número de emergencias local"}
 
 
-def region_resources(region: Optional[str] = None) -> Dict[str, Any]:
-    regions = content.crisis_resources()["regions"]
-    region = (region or content.practice().get("region") or "OTHER").upper()
-    return regions.get(region, regions["OTHER"])
+def _region_name(region: Optional[str]) -> str:
+    return (region or content.practice().get("region") or "OTHER").upper()
 
 
-def _emergency_text(res: Dict[str, Any]) -> str:
-    number = res["emergency"]["number"]
-    return number or "your local emergency number"
+def region_resources(region: Optional[str] = None, language: str = "en") -> Dict[str, Any]:
+    data = content.crisis_resources()
+    regions = data["regions"]
+    res = regions.get(_region_name(region), regions["OTHER"])
+    if language != SPANISH:
+        return res
+    # Spanish services where verified, the directory otherwise; the region's
+    # emergency number either way.
+    return {**(res.get(SPANISH) or data["es_elsewhere"]), "emergency": res["emergency"]}
+
+
+def _messages(language: str) -> Dict[str, Any]:
+    # Other languages than Spanish get the English wording.
+    return content.crisis_resources()["messages_es" if language == SPANISH else "messages"]
+
+
+def _emergency_text(res: Dict[str, Any], language: str = "en") -> str:
+    return res["emergency"]["number"] or LOCAL_EMERGENCY.get(language, LOCAL_EMERGENCY["en"])
 
 
 def _line(resource: Dict[str, Any]) -> str:
@@ -30,12 +50,14 @@ def _link(resource: Dict[str, Any]) -> Optional[Link]:
     return {"label": label, "href": resource["href"]}
 
 
-def compose(categories: Sequence[str], region: Optional[str] = None) -> Tuple[str, List[Link]]:
+def compose(
+    categories: Sequence[str], region: Optional[str] = None, language: str = "en"
+) -> Tuple[str, List[Link]]:
     """The hard-tier reply: text for every channel, plus links to make tappable."""
-    res = region_resources(region)
-    messages = content.crisis_resources()["messages"]
+    res = region_resources(region, language)
+    messages = _messages(language)
     practice = content.practice()
-    emergency = _emergency_text(res)
+    emergency = _emergency_text(res, language)
     primary = categories[0] if categories else None
 
     paragraphs: List[str] = []
@@ -57,8 +79,26 @@ def compose(categories: Sequence[str], region: Optional[str] = None) -> Tuple[st
     return "\n\n".join(paragraphs), [link for link in links if link]
 
 
-def soft_line(region: Optional[str] = None) -> str:
-    res = region_resources(region)
-    return content.crisis_resources()["messages"]["soft_line"].format(
-        call=res["call"]["detail"], emergency=_emergency_text(res)
+def soft_line(region: Optional[str] = None, language: str = "en") -> str:
+    """After a soft risk or an earlier escalation: support is there any time."""
+    res = region_resources(region, language)
+    return _messages(language)["soft_line"].format(
+        call=res["call"]["detail"], emergency=_emergency_text(res, language)
     )
+
+
+def safety_line(region: Optional[str] = None, language: str = "en") -> str:
+    """One short crisis line, ending every reply that is not an answer."""
+    res = region_resources(region, language)
+    return _messages(language)["safety_line"].format(
+        line=res["line"], emergency=_emergency_text(res, language)
+    )
+
+
+def other_language_reply(language: str, region: Optional[str] = None) -> str:
+    """'I can only answer in English', with a crisis line in the visitor's
+    language where the data file has one (Spanish), the directory otherwise."""
+    if language == SPANISH:
+        return f"{_messages(SPANISH)['other_language']} {safety_line(region, SPANISH)}"
+    res = region_resources(region)
+    return _messages("en")["other_language"].format(emergency=_emergency_text(res))

@@ -16,9 +16,16 @@ def _intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def answered_from_article(events: List[Dict[Text, Any]]) -> bool:
+    return any(e.get("name") == LAST_TOPIC and e.get("value") for e in events)
+
+
 class ActionAnswerFaq(SafeAnswerAction):
     def name(self) -> Text:
         return "action_answer_faq"
+
+    def answered(self, tracker: Tracker, events: List[Dict[Text, Any]]) -> bool:
+        return answered_from_article(events)
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         intent = _intent(tracker)
@@ -36,6 +43,9 @@ class ActionTellMore(SafeAnswerAction):
 
     def name(self) -> Text:
         return "action_tell_more"
+
+    def answered(self, tracker: Tracker, events: List[Dict[Text, Any]]) -> bool:
+        return answered_from_article(events)
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         related = content.answers()["follow_up"].get(tracker.get_slot(LAST_TOPIC))

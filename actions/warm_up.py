@@ -7,5 +7,5 @@ ACTION_SERVER_TIMEOUT). Scripts that only import `actions` skip it.
 """
 from actions import content, safety
 
-safety.detector()
+safety.assessor()
 content.answers()

@@ -1,5 +1,8 @@
 """Rasa NLU component: forces the `crisis` intent on any risk message.
 
+The assessment itself (English and Spanish lexicons, language, the learned
+classifier on sentence embeddings) is safety/assessment.py.
+
 It runs last in the pipeline (see config.yml), after the intent classifier and
 the FallbackClassifier, so nothing can overwrite its verdict. On a hard risk it
 sets the intent to `crisis` at confidence 1.0; on every message it adds
@@ -16,6 +19,7 @@ I'm going to" reads soft to the detector and only the classifier catches it
 (tests/data/crisis_corpus.yml, negated_then_risk).
 """
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Dict, List, Text
 
@@ -32,13 +36,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from safety.assessment import RiskAssessor
+from safety.risk_classifier import DEFAULT_MODEL_DIR
 from safety.risk_detector import (
     DEFAULT_LEXICON,
     DEFAULT_SPACY_PIPELINE,
     HARD,
     SOFT,
-    RiskAssessment,
-    RiskDetector,
 )
 
 logger = logging.getLogger(__name__)
@@ -57,6 +61,7 @@ class RiskDetectorComponent(GraphComponent):
         return {
             "lexicon": None,
             "spacy_pipeline": None,
+            "risk_classifier": None,
             "intent": CRISIS_INTENT,
             "classifier_threshold": 0.8,
         }
@@ -64,9 +69,10 @@ class RiskDetectorComponent(GraphComponent):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._intent = config["intent"]
         self._classifier_threshold = config["classifier_threshold"]
-        self._detector = RiskDetector.load(
+        self._detector = RiskAssessor.load(
             Path(config["lexicon"] or DEFAULT_LEXICON),
             Path(config["spacy_pipeline"] or DEFAULT_SPACY_PIPELINE),
+            Path(config["risk_classifier"] or DEFAULT_MODEL_DIR),
         )
 
     @classmethod
@@ -89,9 +95,9 @@ class RiskDetectorComponent(GraphComponent):
         predicted = message.get(INTENT) or {}
         if not risk.is_hard and predicted.get(INTENT_NAME_KEY) == self._intent:
             if predicted.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self._classifier_threshold:
-                risk = RiskAssessment(HARD, None, ())
+                risk = replace(risk, tier=HARD, source=risk.source or "intent_classifier")
             else:
-                risk = RiskAssessment(SOFT, risk.category, risk.categories)
+                risk = replace(risk, tier=SOFT, source=risk.source or "intent_classifier")
                 message.set(INTENT, {INTENT_NAME_KEY: NLU_FALLBACK, PREDICTED_CONFIDENCE_KEY: predicted.get(PREDICTED_CONFIDENCE_KEY, 0.0)}, add_to_output=True)
         message.set(RISK_KEY, risk.as_dict(), add_to_output=True)
         if not risk.is_hard:

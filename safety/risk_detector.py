@@ -40,6 +40,13 @@ class RiskAssessment:
     category: Optional[str] = None  # the primary category
     categories: Tuple[str, ...] = ()  # every category found, primary first
     matches: Tuple[str, ...] = field(default=(), compare=False)  # lexicon lines hit
+    # Set by safety/assessment.py: the visitor's language, the learned
+    # classifier's risk score, and what decided the tier (lexicon, classifier,
+    # context). `idiom`: the lexicon found only an idiom ("kill time").
+    language: str = field(default="en", compare=False)
+    score: Optional[float] = field(default=None, compare=False)
+    source: Optional[str] = field(default=None, compare=False)
+    idiom: bool = field(default=False, compare=False)
 
     @property
     def is_hard(self) -> bool:
@@ -47,7 +54,14 @@ class RiskAssessment:
 
     def as_dict(self) -> Dict[str, Any]:
         # `matches` stays out: it quotes the visitor's own risk words.
-        return {"tier": self.tier, "category": self.category, "categories": list(self.categories)}
+        return {
+            "tier": self.tier,
+            "category": self.category,
+            "categories": list(self.categories),
+            "language": self.language,
+            "score": None if self.score is None else round(self.score, 3),
+            "source": self.source,
+        }
 
 
 class RiskDetector:
@@ -68,6 +82,9 @@ class RiskDetector:
             categories.get(THIRD_PERSON, {}).get("third_person_subjects", [])
         )
         self._topic_context = frozenset(lexicon.get("topic_context", []))
+        # First-person words and the possessive that is no subject ("my friend").
+        self._first_person = frozenset(lexicon.get("first_person", FIRST_PERSON))
+        self._possessive = frozenset(lexicon.get("first_person_possessive", ["my", "mi", "mis"]))
         patterns = [
             Pattern(source, name, kind, compile_pattern(source))
             for name, spec in categories.items()
@@ -79,6 +96,12 @@ class RiskDetector:
             for source in lexicon.get("idioms", [])
         ]
         self._matcher = PatternMatcher(patterns)
+        # Plan, time and means statements that are risk only a few turns after
+        # a risk signal ("by Sunday it's done" after "I've settled it").
+        self._context_matcher = PatternMatcher([
+            Pattern(source, "context", "context", compile_pattern(source))
+            for source in lexicon.get("context", [])
+        ])
 
     @classmethod
     def load(
@@ -96,6 +119,13 @@ class RiskDetector:
         doc = self._nlp(self._normalize(text))
         return [Token(t.text, t.lemma_ or t.text) for t in doc if not t.is_space]
 
+    def is_context_statement(self, text: Optional[str]) -> bool:
+        """A plan, time or means statement (the lexicon's `context` lines)."""
+        if not text or not text.strip():
+            return False
+        tokens = self.tokens(text)
+        return bool(self._context_matcher.find(tokens, self._context_matcher.token_terms(tokens)))
+
     def assess(self, text: Optional[str]) -> RiskAssessment:
         if not text or not text.strip():
             return RiskAssessment()
@@ -108,7 +138,7 @@ class RiskDetector:
             if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
         ]
         if not risks:
-            return RiskAssessment()
+            return RiskAssessment(idiom=bool(idioms))
         risks = [self._resolve_subject(m, tokens) for m in risks]
         about_topic = any(t.text in self._topic_context or t.lemma in self._topic_context for t in tokens)
         hard = [m for m in risks if self._is_hard(m, tokens, terms, about_topic)]
@@ -126,6 +156,7 @@ class RiskDetector:
             category=categories[0],
             categories=categories,
             matches=tuple(m.pattern.source for m in decisive),
+            source="lexicon",
         )
         logger.debug("Risk assessment %s from lexicon lines %s", assessment.as_dict(), assessment.matches)
         return assessment
@@ -169,10 +200,10 @@ class RiskDetector:
         if m.label == THIRD_PERSON or THIRD_PERSON not in self.category_order:
             return m
         # "my uncle molested me": the visitor is the one it happens to.
-        if any(t.text in FIRST_PERSON for t in tokens[m.start: m.end + 1]):
+        if any(t.text in self._first_person for t in tokens[m.start: m.end + 1]):
             return m
         for token in self._clause_before(m, tokens, SUBJECT_WINDOW):
-            if token.text in FIRST_PERSON and token.text != "my":
+            if token.text in self._first_person and token.text not in self._possessive:
                 return m
             if token.text in self._third_person_subjects:
                 return Match(m.pattern, m.start, m.end, THIRD_PERSON)

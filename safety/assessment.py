@@ -1,0 +1,115 @@
+"""The whole risk assessment of a visitor's message: lexicon, language, meaning, context.
+
+  1. The English and Spanish lexicons (safety/risk_detector.py): the
+     deterministic floor. A hard match is never overruled.
+  2. The language (safety/language.py), so that replies can be in Spanish.
+  3. The learned classifier on sentence embeddings (safety/risk_classifier.py):
+     it reads meaning, so it catches wording no lexicon line holds. It can add
+     a hit, never remove one; where the lexicon recognised an idiom ("kill
+     time", "a dress to die for") and nothing else, it can only add a
+     resources line, not the crisis reply.
+  4. Context (`assess_in_context`): a risk signal in the visitor's last few
+     turns lowers the bar for this one. A plan, time or means statement, or
+     anything the classifier finds faintly risky, then gets the crisis reply
+     ("I've settled it" ... "by Sunday it's done").
+"""
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Dict, Optional, Sequence
+
+from safety import language as languages
+from safety.risk_classifier import DEFAULT_MODEL_DIR, RiskClassifier
+from safety.risk_detector import (
+    DEFAULT_LEXICON,
+    DEFAULT_SPACY_PIPELINE,
+    HARD,
+    NONE,
+    PROJECT_ROOT,
+    SOFT,
+    RiskAssessment,
+    RiskDetector,
+)
+SPANISH = languages.SPANISH
+SPANISH_LEXICON = PROJECT_ROOT / "content" / "risk_lexicon_es.yml"
+SPANISH_SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy_es"
+TIER_RANK = {NONE: 0, SOFT: 1, HARD: 2}
+_WORD = re.compile(r"[^\W\d_]{2,}")
+# How many earlier visitor turns the context step looks at.
+CONTEXT_TURNS = 4
+
+
+def stronger(a: RiskAssessment, b: RiskAssessment) -> RiskAssessment:
+    return b if TIER_RANK[b.tier] > TIER_RANK[a.tier] else a
+
+
+class RiskAssessor:
+    def __init__(self, english: RiskDetector, spanish: RiskDetector,
+                 classifier: Optional[RiskClassifier]) -> None:
+        self.english = english
+        self.spanish = spanish
+        self.classifier = classifier
+
+    @classmethod
+    def load(cls, lexicon: Path = DEFAULT_LEXICON, spacy_pipeline: Path = DEFAULT_SPACY_PIPELINE,
+             classifier_dir: Optional[Path] = DEFAULT_MODEL_DIR) -> "RiskAssessor":
+        return cls(
+            RiskDetector.load(lexicon, spacy_pipeline),
+            RiskDetector.load(SPANISH_LEXICON, SPANISH_SPACY_PIPELINE),
+            RiskClassifier.load(classifier_dir) if classifier_dir else None,
+        )
+
+    def lexicon(self, text: str) -> RiskAssessment:
+        english = self.english.assess(text)
+        # Spanish patterns only on Spanish text ("suicid*" is English too).
+        spanish = self.spanish.assess(text) if languages.more_spanish_than_english(text) else RiskAssessment()
+        found = stronger(english, spanish)
+        language = SPANISH if found is spanish and spanish.tier != NONE else languages.identify(text)
+        return replace(found, language=language, idiom=english.idiom or spanish.idiom)
+
+    def assess(self, text: Optional[str]) -> RiskAssessment:
+        if not text or not text.strip():
+            return RiskAssessment()
+        lexical = self.lexicon(text)
+        # Punctuation or emoji alone ("...", "?") carries no meaning the
+        # classifier was trained on: its score there is noise.
+        if lexical.is_hard or self.classifier is None or not _WORD.search(text):
+            return lexical
+        score = self.classifier.score(text)
+        tier = self.classifier.tier(score)
+        if tier == HARD and lexical.idiom and lexical.tier == NONE:
+            tier = SOFT  # the lexicon's idiom handling still applies
+        if TIER_RANK[tier] <= TIER_RANK[lexical.tier]:
+            return replace(lexical, score=score.score)
+        categories = tuple(dict.fromkeys(lexical.categories + (score.category,)))
+        return replace(lexical, tier=tier, category=categories[0], categories=categories,
+                       score=score.score, source="classifier")
+
+    def assess_in_context(self, text: Optional[str], earlier: Sequence[Dict[str, Any]],
+                          current: Optional[RiskAssessment] = None) -> RiskAssessment:
+        """`earlier`: the risk verdicts (as_dict) of the visitor's previous turns, oldest first."""
+        current = current or self.assess(text)
+        if current.is_hard or not text:
+            return current
+        signals = [r for r in list(earlier)[-CONTEXT_TURNS:] if self._is_signal(r)]
+        if not signals:
+            return current
+        faintly_risky = current.tier == SOFT or (
+            current.score is not None and self.classifier is not None
+            and current.score >= self.classifier.thresholds["context"]
+        )
+        if not (faintly_risky or self.english.is_context_statement(text)
+                or self.spanish.is_context_statement(text)):
+            return current
+        category = current.category or next((r.get("category") for r in reversed(signals) if r.get("category")), None)
+        categories = tuple(dict.fromkeys(((category,) if category else ()) + current.categories)) or ("suicide",)
+        language = current.language if current.language != "en" else (signals[-1].get("language") or "en")
+        return replace(current, tier=HARD, category=categories[0], categories=categories,
+                       source="context", language=language)
+
+    def _is_signal(self, verdict: Dict[str, Any]) -> bool:
+        if verdict.get("tier") in (SOFT, HARD):
+            return True
+        score = verdict.get("score")
+        return score is not None and self.classifier is not None and score >= self.classifier.thresholds["context"]
+
