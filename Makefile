@@ -7,13 +7,18 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_PIPELINE := build/spacy_en/meta.json
 RISK_CLASSIFIER := build/risk_classifier/model.json
+WIDGET_TEXTS := web/crisis-line.json
 MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test validate eval bench-detector bench soak escalations forget-sender forget-older clean
+.PHONY: install train run shell test validate eval eval-risk bench-detector bench soak escalations forget-sender forget-older clean
 
-install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER)
+install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS)
+
+# The widget's header and offline notice for the practice's region.
+$(WIDGET_TEXTS): $(INSTALLED) scripts/build_widget_texts.py content/practice.yml content/crisis_resources.yml
+	$(BIN)/python scripts/build_widget_texts.py
 
 # Python 3.10 comes from .python-version (pyenv). Top-level requirements are
 # installed under the full resolved lock, so every machine gets the same set.
@@ -56,8 +61,15 @@ validate: install
 DEFAULT_CV_FOLDS ?= 0
 eval: train
 	$(BIN)/python scripts/evaluate.py --default-cv-folds $(DEFAULT_CV_FOLDS)
+	$(BIN)/python scripts/evaluate_risk.py
 
-# Risk detector speed: median and p99 per message over the crisis corpus.
+# Risk detection alone (reports/risk_evaluation.md): the lexicon, the learned
+# classifier and both, on the team's corpus and on published prompts.
+# BLIND=1 scores the blind set instead: once, at the end of a change.
+eval-risk: install
+	$(BIN)/python scripts/evaluate_risk.py $(if $(BLIND),--blind)
+
+# Risk assessment speed, stage by stage: median and p99 per message, one thread.
 bench-detector: install
 	$(BIN)/python scripts/bench_detector.py
 

@@ -95,6 +95,15 @@ def safety_line(region: Optional[str] = None, language: str = "en") -> str:
     )
 
 
+def widget_texts(region: Optional[str] = None) -> Dict[str, str]:
+    """The widget's header and offline notice for the practice's region."""
+    res = region_resources(region)
+    values = {"line": res["line"], "emergency": _emergency_text(res)}
+    messages = _messages("en")
+    return {"header": messages["widget_header"].format(**values),
+            "offline": messages["widget_offline"].format(**values)}
+
+
 def other_language_reply(language: str, region: Optional[str] = None) -> str:
     """'I can only answer in English', with a crisis line in the visitor's
     language where the data file has one (Spanish), the directory otherwise."""

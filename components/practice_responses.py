@@ -3,7 +3,8 @@
 Some replies are sent by Rasa without the action server (the apology when the
 action server is down or slow). They still name the practice's phone: this
 response generator fills {practice_name}, {practice_phone}, {practice_email}
-and {practice_website} in domain.yml's responses from content/practice.yml.
+and {practice_website} in domain.yml's responses from content/practice.yml, and
+{crisis_line} with the crisis line of the practice's region.
 endpoints.yml selects it (nlg: type: components.practice_responses.PracticeResponseGenerator).
 """
 from typing import Any, Dict, Optional, Text
@@ -17,8 +18,13 @@ from actions.practice_config import load
 
 
 def practice_variables() -> Dict[str, str]:
+    from actions.crisis_reply import safety_line
+
     practice = load()
-    return {f"practice_{field}": str(practice[field]) for field in ("name", "phone", "email", "website")}
+    variables = {f"practice_{field}": str(practice[field]) for field in ("name", "phone", "email", "website")}
+    # The one-line crisis line of the practice's region (content/crisis_resources.yml).
+    variables["crisis_line"] = safety_line(practice.get("region"))
+    return variables
 
 
 class PracticeResponseGenerator(TemplatedNaturalLanguageGenerator):

@@ -24,9 +24,10 @@
       primaryColor: "#1f5f4a",
       greeting: "hello",
       // Shown when the server cannot be reached: a person in crisis must
-      // still see where to get help.
+      // still see where to get help. Replaced by the practice region's crisis
+      // line from crisis-line.json beside this script (make install writes it).
       offlineText:
-        "Sorry, the chat can't be reached right now. If you are in crisis, call or text 988, or call 911 in an emergency.",
+        "Sorry, the chat can't be reached right now. If you're in crisis, call your local emergency number, or find a free helpline at findahelpline.com.",
     },
     window.TherapyChatConfig || {}
   );
@@ -73,7 +74,24 @@
   var close = el("button", { class: "tc-close", type: "button", "aria-label": "Close chat" }, "×");
   header.appendChild(close);
   var note = el("p", { class: "tc-note" },
-    "Automated assistant, not a therapist. In an emergency call 911.");
+    "Automated assistant, not a therapist. In an emergency, call your local emergency number.");
+  // The practice region's crisis line and emergency number (988 and 911 in
+  // the US, Samaritans and 999 in the UK...), from the bot's own data.
+  var pageSetOffline = window.TherapyChatConfig && window.TherapyChatConfig.offlineText;
+  if (window.fetch) {
+    fetch(scriptBase.replace(/[^/]*$/, "") + "crisis-line.json")
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (texts) {
+        if (!texts) return;
+        if (texts.header) note.textContent = texts.header;
+        if (texts.offline && !pageSetOffline) {
+          // Already showing the neutral notice? Show the region's instead.
+          if (!status.hidden && status.textContent === config.offlineText) status.textContent = texts.offline;
+          config.offlineText = texts.offline;
+        }
+      })
+      .catch(function () { /* the neutral texts stay */ });
+  }
   var log = el("div", { class: "tc-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
   var typing = el("p", { class: "tc-typing", "aria-live": "polite", hidden: "" }, "The assistant is typing…");
   var status = el("p", { class: "tc-status", role: "alert", hidden: "" });
