@@ -37,13 +37,14 @@ def is_valid_id(value: object) -> bool:
             and valid_unicode(value) == value)
 
 
-def unreadable_reply() -> Tuple[str, List[Dict[str, str]]]:
-    """The bot's own reply to input it can't read (content/answers.yml), with the topic menu."""
-    from actions import content  # the Rasa server imports actions already (components/)
+def unreadable_reply() -> Tuple[str, List[Dict[str, str]], str]:
+    """The bot's own reply to input it can't read (content/answers.yml), with the
+    topic menu, and the crisis line that ends every reply that is not an answer."""
+    from actions import content, crisis_reply  # the Rasa server imports actions already (components/)
 
     practice = content.practice()
     text = content.answers()["small_talk"]["unreadable"].format(practice=practice["name"], **practice)
-    return text, content.menu_buttons()
+    return text, content.menu_buttons(), crisis_reply.safety_line()
 
 
 RequestCheck = Callable[[Request], Awaitable[Optional[HTTPResponse]]]

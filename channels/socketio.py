@@ -70,7 +70,9 @@ class CheckedSocketIOInput(SocketIOInput):
                 await rasa_handle_message(sid, {**data, "message": valid_unicode(data.get("message", ""))})
                 return
             # Not passed to Rasa: answered on this socket only, nothing stored.
-            text, buttons = unreadable_reply()
-            await SocketIOOutput(sio, self.bot_message_evt).send_text_with_buttons(sid, text, buttons)
+            text, buttons, crisis_line = unreadable_reply()
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await output.send_text_with_buttons(sid, text, buttons)
+            await output.send_text_message(sid, crisis_line)
 
         return webhook

@@ -18,7 +18,8 @@ MIN_CONFIDENCE = 0.95
 # "are you a real person?" read as Romanian).
 CANDIDATES = ["en", "es", "fr", "de", "pt", "it", "nl", "pl", "ru", "uk", "ar", "fa", "tr",
               "hi", "bn", "ur", "zh", "ja", "ko", "vi", "tl", "ht", "am", "he", "el"]
-_WORD = re.compile(r"[^\W\d_]+")
+# A word: letters only, two or more ("7f3a" in an id or a code is no word).
+_WORD = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
 # Two of these and a message is English, whatever the identifier says ("do
 # you work weekends" read as Dutch).
 ENGLISH_WORDS = frozenset(

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content, escalation_log
+from actions import content, crisis_reply, escalation_log
 from actions.conversation import ActionSmallTalk
 from actions.crisis import ActionCrisisReply
 from actions.faq import ActionAnswerFaq, ActionTellMore
@@ -195,3 +195,62 @@ def test_greeting_names_the_practice_and_says_it_is_automated():
     messages, _ = run(ActionSmallTalk(), tracker_for("hi", "greet"))
     assert content.practice()["name"] in messages[0]["text"]
     assert "automated assistant" in messages[0]["text"]
+
+
+# --- No silent miss: the crisis line on every reply that is not an answer -----
+
+CRISIS_LINE = crisis_reply.safety_line()
+
+
+@pytest.mark.parametrize("action, text, intent", [
+    (ActionSmallTalk(), "what's the weather in Paris", "out_of_scope"),
+    (ActionSmallTalk(), "asdf", "nlu_fallback"),
+    (ActionSmallTalk(), "bye", "goodbye"),
+    (ActionPracticeContact(), "can I talk to a person", "ask_human"),
+    (ActionClinicalBoundary(), "should I stop my meds", "ask_clinical_advice"),
+    (ActionTellMore(), "tell me more", "ask_more"),  # nothing to expand
+], ids=["out-of-scope", "fallback", "goodbye", "contact", "clinical", "no-follow-up"])
+def test_a_reply_that_is_not_an_answer_ends_with_the_crisis_line(action, text, intent):
+    messages, events = run(action, tracker_for(text, intent))
+    assert messages[-1]["text"] == CRISIS_LINE
+    assert ANSWERED in events
+
+
+def test_did_you_mean_ends_with_the_crisis_line():
+    ranking = [{"name": "ask_build_trust", "confidence": 0.3}, {"name": "ask_boundaries", "confidence": 0.25}]
+    messages, _ = run(ActionSmallTalk(), tracker_for("trust limits?", "nlu_fallback", ranking=ranking))
+    assert messages[0]["buttons"] and messages[-1]["text"] == CRISIS_LINE
+
+
+@pytest.mark.parametrize("intent", ["greet", "thank", "bot_challenge"])
+def test_a_reply_that_answers_has_no_crisis_line(intent):
+    messages, _ = run(ActionSmallTalk(), tracker_for("hello there", intent))
+    assert all(m["text"] != CRISIS_LINE for m in messages)
+
+
+def test_the_crisis_line_follows_the_practice_region(monkeypatch):
+    monkeypatch.setitem(content.practice(), "region", "UK")
+    messages, _ = run(ActionSmallTalk(), tracker_for("what's the weather in Paris", "out_of_scope"))
+    assert "116 123" in messages[-1]["text"] and "999" in messages[-1]["text"] and "988" not in messages[-1]["text"]
+
+
+def test_a_spanish_risk_message_gets_the_crisis_reply_in_spanish():
+    messages, events = run(ActionSmallTalk(), tracker_for("quiero morir", "out_of_scope"))
+    text = messages[0]["text"]
+    assert "marque 2" in text and "AYUDA" in text and "911" in text
+    assert SlotSet("crisis_escalated", True) in events
+
+
+def test_a_message_in_another_language_gets_the_international_directory():
+    messages, _ = run(ActionAnswerFaq(), tracker_for("Bonjour, je cherche un thérapeute pour mon fils", "ask_therapists_care"))
+    assert len(messages) == 1
+    assert "only answer in English" in messages[0]["text"] and "findahelpline.com" in messages[0]["text"]
+
+
+def test_a_plan_after_a_veiled_signal_in_earlier_turns_gets_the_crisis_reply():
+    earlier = {"event": "user", "text": "...", "parse_data": {"risk": {"tier": "soft", "category": "suicide",
+                                                                       "categories": ["suicide"], "score": 0.85}}}
+    tracker = tracker_for("by sunday it's done", "out_of_scope")
+    tracker.events = [earlier, {"event": "user", "text": "by sunday it's done", "parse_data": {}}]
+    messages, events = run(ActionSmallTalk(), tracker)
+    assert "988" in messages[0]["text"] and SlotSet("crisis_escalated", True) in events
