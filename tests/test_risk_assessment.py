@@ -27,8 +27,8 @@ def test_a_swapped_encoder_file_stops_loading(tmp_path):
 
 
 @pytest.mark.parametrize("text", [
-    "everyone would be fine without me honestly",
-    "I think my family would be relieved if I just wasn't around anymore",
+    "I'm going to make sure I'm not a problem for anyone after tonight",
+    "I just want everything to go dark and stay that way",
 ])
 def test_the_classifier_catches_meaning_no_lexicon_line_holds(assessor, text):
     assert assessor.lexicon(text).tier != HARD
@@ -48,6 +48,15 @@ def test_the_classifier_catches_meaning_no_lexicon_line_holds(assessor, text):
 def test_means_seeking_and_dangerous_places_get_the_crisis_reply(assessor, text):
     verdict = assessor.assess(text)
     assert verdict.is_hard and verdict.category == "suicide"
+
+
+@pytest.mark.parametrize("text", [
+    "I think my family would be relieved if I just wasn't around anymore",
+    "I've been looking for the right words to say goodbye",
+])
+def test_below_the_crisis_threshold_the_classifier_still_adds_a_resources_line(assessor, text):
+    assert assessor.lexicon(text).tier == NONE
+    assert assessor.assess(text).tier in (SOFT, HARD)
 
 
 @pytest.mark.parametrize("text", [
