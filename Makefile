@@ -42,7 +42,7 @@ $(MODEL): $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) config.yml domain.ym
 	$(BIN)/rasa train --fixed-model-name faq --out models
 
 # Starts the action server and the Rasa server (REST + socket.io); Ctrl-C stops both.
-run: train
+run: train $(WIDGET_TEXTS)
 	scripts/run.sh
 
 # Talk to the bot in the terminal, with the action server running.

@@ -16,7 +16,7 @@ rebuilt by `make install` when the training data changes.
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -39,9 +39,9 @@ class RiskScore:
 
 
 class RiskClassifier:
-    def __init__(self, encoder: SentenceEncoder, coef: np.ndarray, intercept: np.ndarray,
+    def __init__(self, encoder: Optional[SentenceEncoder], coef: np.ndarray, intercept: np.ndarray,
                  classes: Sequence[str], thresholds: Dict[str, float]) -> None:
-        self.encoder = encoder
+        self._encoder = encoder
         self._coef = coef
         self._intercept = intercept
         self.classes: List[str] = list(classes)
@@ -49,11 +49,18 @@ class RiskClassifier:
         self.thresholds = dict(thresholds)
 
     @classmethod
-    def load(cls, model_dir: Path = DEFAULT_MODEL_DIR, encoder: SentenceEncoder = None) -> "RiskClassifier":
+    def load(cls, model_dir: Path = DEFAULT_MODEL_DIR, encoder: Optional[SentenceEncoder] = None) -> "RiskClassifier":
         meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(model_dir / "weights.npz")
-        return cls(encoder or SentenceEncoder.load(), arrays["coef"], arrays["intercept"],
-                   meta["classes"], meta["thresholds"])
+        return cls(encoder, arrays["coef"], arrays["intercept"], meta["classes"], meta["thresholds"])
+
+    @property
+    def encoder(self) -> SentenceEncoder:
+        """Loaded on first use (~175 MB, 1 s): the action server, which reads
+        the NLU pipeline's scores, mostly never needs it."""
+        if self._encoder is None:
+            self._encoder = SentenceEncoder.load()
+        return self._encoder
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
         logits = embeddings @ self._coef.T + self._intercept

@@ -1,5 +1,6 @@
 """The practice page and its chat widget in a real headless Chromium,
 against the real Rasa and action servers."""
+import json
 import shutil
 import subprocess
 
@@ -7,7 +8,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from actions import content
-from tests.conftest import ARTIFACTS, free_port
+from tests.conftest import ARTIFACTS, ROOT, free_port
 
 # Flags for a machine with no network but localhost (see the machine notes).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -135,3 +136,10 @@ def test_an_unreachable_server_shows_where_to_get_help(page, web_page):
     page.goto(f"{web_page.origin}/?server=http://127.0.0.1:{free_port()}")
     page.get_by_role("button", name="Chat: Questions about therapy").click()
     expect(page.get_by_role("alert")).to_contain_text("988", timeout=TIMEOUT_MS)
+
+
+def test_the_header_shows_the_practice_regions_crisis_line(page, web_page, bot):
+    open_chat(page, web_page, bot)
+    header = json.loads((ROOT / "web" / "crisis-line.json").read_text(encoding="utf-8"))["header"]
+    assert "988" in header and "911" in header  # the example practice is in the US
+    expect(page.locator(".tc-note")).to_have_text(header, timeout=TIMEOUT_MS)
