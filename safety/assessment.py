@@ -8,10 +8,11 @@
      a hit, never remove one; where the lexicon recognised an idiom ("kill
      time", "a dress to die for") and nothing else, it can only add a
      resources line, not the crisis reply.
-  4. Context (`assess_in_context`): a risk signal in the visitor's last few
-     turns lowers the bar for this one. A plan, time or means statement, or
-     anything the classifier finds faintly risky, then gets the crisis reply
-     ("I've settled it" ... "by Sunday it's done").
+  4. Context (`assess_in_context`): a risk signal (a soft or hard verdict) in
+     the visitor's last few turns lowers the bar for this one. A plan, time or
+     means statement, or anything the classifier finds faintly risky (the
+     `context` threshold), then gets the crisis reply ("I've settled it" ...
+     "by Sunday it's done").
 """
 import re
 from dataclasses import replace
@@ -107,9 +108,10 @@ class RiskAssessor:
         return replace(current, tier=HARD, category=categories[0], categories=categories,
                        source="context", language=language)
 
-    def _is_signal(self, verdict: Dict[str, Any]) -> bool:
-        if verdict.get("tier") in (SOFT, HARD):
-            return True
-        score = verdict.get("score")
-        return score is not None and self.classifier is not None and score >= self.classifier.thresholds["context"]
-
+    @staticmethod
+    def _is_signal(verdict: Dict[str, Any]) -> bool:
+        # A soft or hard verdict: a score merely above the context threshold
+        # flagged too many ordinary conversations (writers' conversations in
+        # data/risk/conversations/: 28 of 40 benign ones stayed clean this way
+        # against 22 with scores, for 47 against 49 of 50 risky ones reached).
+        return verdict.get("tier") in (SOFT, HARD)

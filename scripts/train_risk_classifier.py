@@ -1,8 +1,9 @@
 """Train the learned risk classifier (safety/risk_classifier.py) and pick its thresholds.
 
 Data: data/risk/*.yml, lines from independent writers, each given a persona and
-the category descriptions only; plus the bot's own NLU examples of everything
-that is not a crisis (FAQ questions, small talk, contact) as `none`.
+the category descriptions only; lines from a writer's conversations
+(data/risk/conversations/); plus the bot's own NLU examples of everything that
+is not a crisis (FAQ questions, small talk, contact) as `none`.
 
 Thresholds come from a precision/recall trade-off measured honestly: every
 writer's lines are scored by a model trained without that writer (out-of-fold
@@ -49,6 +50,22 @@ def writer_examples() -> List[Tuple[str, str, str]]:
     for path in sorted(WRITERS_DIR.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         rows += [(e["text"], e["label"], data["writer"]) for e in data["examples"]]
+    return rows
+
+
+def conversation_examples() -> List[Tuple[str, str, str]]:
+    """Lines from the writers' conversations (data/risk/conversations/): every
+    turn of a benign conversation as `none`, and the turn where a risky one
+    becomes risk with its category. The turns before it stay out: on their own
+    they are not risk, but they are the signals the context step builds on."""
+    rows = []
+    for path in sorted((WRITERS_DIR / "conversations").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for c in data["conversations"]:
+            if c["label"] == NONE_CLASS:
+                rows += [(turn, NONE_CLASS, data["writer"]) for turn in c["turns"]]
+            else:
+                rows.append((c["turns"][c["risk_turn"] or 0], c["label"], data["writer"]))
     return rows
 
 
@@ -105,7 +122,7 @@ def curve(scores: np.ndarray, is_risk: np.ndarray) -> List[Dict[str, float]]:
 
 
 def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
-    rows = writer_examples() + nlu_examples()
+    rows = writer_examples() + conversation_examples() + nlu_examples()
     texts, labels, groups = zip(*rows)
     encoder = SentenceEncoder.load()
     x = encoder.encode(list(texts))

@@ -241,7 +241,8 @@ CONVERSATION = [
     ("tell me more", lambda reply: reply == answer("ask_boundaries")),
     ("tell me more", lambda reply: reply == answer("ask_personal_connection")),
     ("thanks", lambda reply: reply == content.answers()["small_talk"]["thank"]),
-    ("bye", lambda reply: reply == content.answers()["small_talk"]["goodbye"]),
+    # A goodbye is not an answer: it ends with the crisis line (tests/test_safety_net.py).
+    ("bye", lambda reply: reply.startswith(content.answers()["small_talk"]["goodbye"])),
 ]
 
 
