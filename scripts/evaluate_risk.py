@@ -5,9 +5,10 @@ Sets, from the one the team wrote to the ones nobody here wrote:
   writers    data/risk/, independent writers: the classifier's leave-one-writer-out
              figures, from build/risk_classifier/model.json
   published  tests/data/published_prompts.yml: others' evaluation prompts, per source
-  blind      tests/data/blind/risk_blind.yml, scored only with --blind: written
-             from category descriptions by a writer who saw no data; scored once
-             at the end of a change, never tuned on
+  blind      tests/data/blind/*.yml, scored only with --blind: each written from
+             category descriptions by a writer who saw no data; scored once at
+             the end of a change, never tuned on (a set whose figures guided a
+             change is spent: a new writer writes the next one)
 
 "Crisis reply" = the hard tier, which the NLU pipeline turns into the crisis
 intent (components/risk_component.py); conversations run through the same
@@ -122,8 +123,8 @@ def published(assessor: RiskAssessor, verdicts: Dict[str, Verdict]) -> Dict[str,
     return out
 
 
-def blind(assessor: RiskAssessor, verdicts: Dict[str, Verdict]) -> Dict[str, Any]:
-    data = yaml.safe_load((ROOT / "tests" / "data" / "blind" / "risk_blind.yml").read_text(encoding="utf-8"))
+def blind(assessor: RiskAssessor, verdicts: Dict[str, Verdict], path: Path) -> Dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     spanish = [{**e, "spanish": True} for e in data["spanish"]]
     return {
         "english": score_messages(data["single"], verdicts, "kind"),
@@ -175,12 +176,11 @@ def render(results: Dict[str, Any]) -> str:
             lines += message_table(f"{source}: messages", r["messages"])
         if "conversations" in r:
             lines += conversation_lines(f"{source}: conversations", r["conversations"])
-    if "blind" in results:
-        b = results["blind"]
-        lines += ["## Blind set (tests/data/blind/risk_blind.yml), scored once", ""]
-        lines += message_table("Blind: English messages, by kind", b["english"])
-        lines += message_table("Blind: Spanish messages, by category", b["spanish"])
-        lines += conversation_lines("Blind: conversations", b["conversations"])
+    for name, b in results.get("blind", {}).items():
+        lines += [f"## Blind set tests/data/blind/{name}.yml", ""]
+        lines += message_table(f"{name}: English messages, by kind", b["english"])
+        lines += message_table(f"{name}: Spanish messages, by category", b["spanish"])
+        lines += conversation_lines(f"{name}: conversations", b["conversations"])
     return "\n".join(lines) + "\n"
 
 
@@ -198,7 +198,8 @@ def main() -> None:
     }
     name = "risk_evaluation"
     if args.blind:
-        results = {"blind": blind(assessor, verdicts)}
+        results = {"blind": {path.stem: blind(assessor, verdicts, path)
+                             for path in sorted((ROOT / "tests" / "data" / "blind").glob("*.yml"))}}
         name = "risk_evaluation_blind"
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / f"{name}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
