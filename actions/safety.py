@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
-from safety.assessment import TIER_RANK, RiskAssessor
+from safety.assessment import CONTEXT_TURNS, TIER_RANK, RiskAssessor
 from safety.risk_detector import RiskAssessment
 
 
@@ -30,9 +30,17 @@ def _from_nlu(nlu: Optional[Dict[str, Any]]) -> Optional[RiskAssessment]:
 
 
 def earlier_verdicts(tracker: Tracker) -> List[Dict[str, Any]]:
-    """The NLU risk verdicts of the visitor's previous turns, oldest first (no text)."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    return [(e.get("parse_data") or {}).get("risk") or {} for e in users[:-1]]
+    """The NLU risk verdicts of the visitor's previous turns that the context
+    step reads, oldest first (no text). Read from the end: a long conversation
+    costs no more than a short one."""
+    verdicts: List[Dict[str, Any]] = []
+    users = (e for e in reversed(tracker.events) if e.get("event") == "user")
+    next(users, None)  # the current message
+    for event in users:
+        verdicts.append((event.get("parse_data") or {}).get("risk") or {})
+        if len(verdicts) == CONTEXT_TURNS:
+            break
+    return verdicts[::-1]
 
 
 def assess(tracker: Tracker) -> RiskAssessment:

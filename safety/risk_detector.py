@@ -84,7 +84,7 @@ class RiskDetector:
         self._topic_context = frozenset(lexicon.get("topic_context", []))
         # First-person words and the possessive that is no subject ("my friend").
         self._first_person = frozenset(lexicon.get("first_person", FIRST_PERSON))
-        self._possessive = frozenset(lexicon.get("first_person_possessive", ["my", "mi", "mis"]))
+        self._possessive = frozenset(lexicon.get("first_person_possessive", ["my"]))
         patterns = [
             Pattern(source, name, kind, compile_pattern(source))
             for name, spec in categories.items()
