@@ -12,7 +12,7 @@ MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test validate eval eval-risk bench-detector bench soak escalations forget-sender forget-older clean
+.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations forget-sender forget-older clean
 
 install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS)
 
@@ -39,7 +39,7 @@ $(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder
 train: $(MODEL)
 
 $(MODEL): $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml components/*.py)
-	$(BIN)/rasa train --fixed-model-name faq --out models
+	$(BIN)/python scripts/rasa_server.py train --fixed-model-name faq --out models
 
 # Starts the action server and the Rasa server (REST + socket.io); Ctrl-C stops both.
 run: train $(WIDGET_TEXTS)
@@ -51,6 +51,20 @@ shell: train
 
 test: install
 	scripts/test.sh
+
+# The quick loop (under a minute): content, detector, actions and NLU components
+# in-process; leaves out what trains a model or starts servers (`slow` tests).
+test-fast: install
+	scripts/test.sh -m "not slow"
+
+# Lint and format check (ruff.toml); `make format` fixes what it can.
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings

@@ -3,7 +3,7 @@ and crisis replies."""
 import sys
 
 from actions import no_tensorflow  # noqa: F401  (first: before anything imports spaCy)
-from actions.practice_config import PracticeConfigError, load
+from practice.config import PracticeConfigError, load
 
 # Stop at start-up with a message naming the bad field, rather than fail in the
 # middle of a reply (sys.exit prints the message, not a stack trace).

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content
+from practice import content
 from actions.replies import SafeAnswerAction
 
 # Replies that end with the topic menu, so the visitor sees what they can ask.

@@ -7,9 +7,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import crisis_reply, escalation_log, staff_alert
-from actions.channels import payload_for
-from actions.safety import assess
+from actions import escalation_log, staff_alert
+from practice import crisis_resources
+from actions.channel_payloads import payload_for
+from actions.risk_check import assess
 from safety.risk_detector import HARD, RiskAssessment
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ async def respond(
     """Sends the crisis reply and remembers the escalation in the conversation."""
     categories = list(risk.categories)
     # In Spanish for a visitor who writes in Spanish; English otherwise.
-    text, links = crisis_reply.compose(categories, language=risk.language)
+    text, links = crisis_resources.compose(categories, language=risk.language)
     # The text works on every channel; the links let the web widget show
     # tap-to-call / tap-to-text buttons (actions/channels.py).
     dispatcher.utter_message(text=text, json_message=payload_for(tracker, {"crisis_links": links}))

@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content
+from practice import content
 from actions.replies import SafeAnswerAction
 
 LAST_TOPIC = "last_topic"

@@ -3,7 +3,7 @@
 The risk detector uses spaCy, and spaCy's thinc imports TensorFlow whenever it
 is installed (it is, for Rasa), only to offer TensorFlow models the detector
 never uses: that cost the action server ~400 MB of memory and seconds of
-start-up (`make bench`, README "Performance"). thinc is imported here while
+start-up (`make bench`, docs/performance.md). thinc is imported here while
 `import tensorflow` fails, so it records "no TensorFlow"; TensorFlow itself
 stays importable for anything that really needs it later.
 """

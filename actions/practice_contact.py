@@ -4,8 +4,8 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content
-from actions.channels import payload_for
+from practice import content
+from actions.channel_payloads import payload_for
 from actions.replies import SafeAnswerAction
 
 

@@ -6,8 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import crisis, crisis_reply
-from actions.safety import assess, escalated_before
+from actions import crisis
+from practice import crisis_resources
+from actions.risk_check import assess, escalated_before
 from safety.language import ENGLISH
 
 
@@ -42,12 +43,12 @@ class SafeAnswerAction(Action, metaclass=ABCMeta):
         if risk.language != ENGLISH:
             # "I can only answer in English", with a crisis line in the
             # visitor's language (Spanish) or the international directory.
-            dispatcher.utter_message(text=crisis_reply.other_language_reply(risk.language))
+            dispatcher.utter_message(text=crisis_resources.other_language_reply(risk.language))
             return [SlotSet("reply_pending", False)]
         events = self.answer(dispatcher, tracker)
         if risk.tier == "soft" or escalated_before(tracker):
-            dispatcher.utter_message(text=crisis_reply.soft_line(language=risk.language))
+            dispatcher.utter_message(text=crisis_resources.soft_line(language=risk.language))
         elif not self.answered(tracker, events):
-            dispatcher.utter_message(text=crisis_reply.safety_line(language=risk.language))
+            dispatcher.utter_message(text=crisis_resources.safety_line(language=risk.language))
         # Tells the rules the answer went out (see reply_pending in domain.yml).
         return events + [SlotSet("reply_pending", False)]

@@ -9,6 +9,8 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from practice import content, crisis_resources
+
 # Far above what a person types (the widget allows 2,000 characters, Telegram
 # 4,096, Slack 40,000) and still answered in well under a second. A longer
 # message would hold the server for seconds (1 MB: ~10 s of NLU) and run into
@@ -40,11 +42,9 @@ def is_valid_id(value: object) -> bool:
 def unreadable_reply() -> Tuple[str, List[Dict[str, str]], str]:
     """The bot's own reply to input it can't read (content/answers.yml), with the
     topic menu, and the crisis line that ends every reply that is not an answer."""
-    from actions import content, crisis_reply  # the Rasa server imports actions already (components/)
-
     practice = content.practice()
     text = content.answers()["small_talk"]["unreadable"].format(practice=practice["name"], **practice)
-    return text, content.menu_buttons(), crisis_reply.safety_line()
+    return text, content.menu_buttons(), crisis_resources.safety_line()
 
 
 RequestCheck = Callable[[Request], Awaitable[Optional[HTTPResponse]]]

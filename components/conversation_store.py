@@ -3,7 +3,7 @@
 Same tables, same rows and same results as Rasa's SQLTrackerStore (`type: SQL`),
 on SQLite or PostgreSQL, so `make forget-*` and a switch back to `type: SQL`
 keep working. Rasa's store was ~45 % of the Rasa server's CPU per message
-(`make bench`, README "Performance"); most of it went to three things:
+(`make bench`, docs/performance.md); most of it went to three things:
 - SQLite connections: SQLAlchemy 1.4 opens a new SQLite connection for every
   read and every save; here they are pooled, as PostgreSQL's already are.
 - reading: the ORM built an object per stored event, and Rasa found each

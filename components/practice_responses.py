@@ -14,12 +14,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from actions.practice_config import load
+from practice.config import load
+from practice.crisis_resources import safety_line
+from rasa_patches import require_installed
 
 
 def practice_variables() -> Dict[str, str]:
-    from actions.crisis_reply import safety_line
-
     practice = load()
     variables = {f"practice_{field}": str(practice[field]) for field in ("name", "phone", "email", "website")}
     # The one-line crisis line of the practice's region (content/crisis_resources.yml).
@@ -29,6 +29,9 @@ def practice_variables() -> Dict[str, str]:
 
 class PracticeResponseGenerator(TemplatedNaturalLanguageGenerator):
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None) -> None:
+        # Every project Rasa server loads this generator (endpoints.yml): the
+        # place to refuse a start without the patches (plain `rasa run`).
+        require_installed()
         super().__init__((domain or Domain.empty()).responses)
         self.variables = practice_variables()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.crisis_reply import widget_texts  # noqa: E402
+from practice.crisis_resources import widget_texts  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "web" / "crisis-line.json"
 

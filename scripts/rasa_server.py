@@ -1,19 +1,30 @@
-"""`rasa` (same commands and arguments: run, shell, ...) without loading JAX.
+"""`rasa` (same commands and arguments: run, shell, train, ...) with the
+project's patches installed and without JAX.
 
-TensorFlow 2.12, which Rasa imports whatever the pipeline, imports JAX
-whenever it is installed (it is: TensorFlow requires it) only so that TFLite
-could convert JAX models, which Rasa never does. Without it each Rasa server
-uses ~65 MB less memory and starts ~1 s sooner (README "Performance").
-`make run`, the tests and the benchmark start Rasa through this file; plain
-`rasa run` works the same, with JAX loaded.
+- rasa_patches/: the action server timeout, the quicker check of its replies,
+  the SQLite settings and the redaction of visitors' words from the logs.
+  The project's Rasa server refuses to start without them, so start it here
+  (`make run`, `make shell`, `make train`, the tests and the benchmark do).
+- Library deprecation warnings go to the DEBUG log (rasa_patches/quiet_warnings.py).
+- TensorFlow 2.12, which Rasa imports whatever the pipeline, imports JAX
+  whenever it is installed (it is: TensorFlow requires it) only so that TFLite
+  could convert JAX models, which Rasa never does. Without it each Rasa
+  server uses ~65 MB less memory and starts ~1 s sooner (docs/performance.md).
 
   .venv/bin/python scripts/rasa_server.py run -m models/faq.tar.gz ...
 """
 import sys
+from pathlib import Path
 
 sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` raises ImportError; TFLite expects that
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: rasa_patches, components
 
-from rasa.__main__ import main  # noqa: E402  (after the line above, on purpose)
+from rasa_patches import install_all, quiet_warnings  # noqa: E402
+
+quiet_warnings.install()  # first: importing Rasa warns
+install_all()
+
+from rasa.__main__ import main  # noqa: E402  (after the lines above, on purpose)
 
 if __name__ == "__main__":
     main()

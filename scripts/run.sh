@@ -13,13 +13,13 @@ ALLOWED_ORIGINS=${ALLOWED_ORIGINS:-"http://localhost:$WEB_PORT http://127.0.0.1:
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
 
 # Check the practice's configuration first: a clear message, not a stack trace.
-"$BIN/python" -c "import actions"
+"$BIN/python" -m practice.config
 
 mkdir -p var  # the SQLite conversation store (endpoints.yml)
 # Channels: REST and socket.io, plus Slack/Telegram when their variables are set.
 "$BIN/python" scripts/credentials.py var/credentials.yml
 # Conversations: SQLite, or PostgreSQL + Redis when DB_HOST / REDIS_HOST are set
-# (README "Running on several machines"); stops here, with one line, if one does not answer.
+# (docs/operations.md); stops here, with one line, if one does not answer.
 "$BIN/python" scripts/endpoints.py var/endpoints.yml
 
 pids=()
@@ -27,7 +27,7 @@ stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-"$BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
+"$BIN/python" scripts/action_server.py --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
 for _ in $(seq 1 120); do
   curl -sf "http://localhost:$ACTIONS_PORT/health" >/dev/null && break

@@ -32,6 +32,14 @@ PROJECT_STORE = PROJECT_ENDPOINTS["tracker_store"]["type"]
 BASE_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    # Tests that train a model or start servers are marked `slow`;
+    # `make test-fast` leaves them out (-m "not slow").
+    for item in items:
+        if "trained_model" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
+
+
 def load_yaml(path: Path) -> Any:
     with open(path, encoding="utf-8") as f:
         return yaml.safe_load(f)
@@ -77,7 +85,7 @@ def trained_model(tmp_path_factory) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with open(ARTIFACTS / "train.log", "w") as log:
         subprocess.run(
-            [str(BIN / "rasa"), "train", "--fixed-model-name", "test", "--out", str(out)],
+            [*RASA, "train", "--fixed-model-name", "test", "--out", str(out)],
             cwd=ROOT, env=env, check=True, stdout=log, stderr=subprocess.STDOUT,
         )
     return out / "test.tar.gz"
@@ -140,7 +148,7 @@ class Servers(ProcessGroup):
         actions_port = free_port()
         if with_actions:
             actions = self._start(
-                [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+                [str(BIN / "python"), str(ROOT / "scripts" / "action_server.py"), "--actions", "actions", "--port", str(actions_port)],
                 self.logs[0], {**BASE_ENV, **(action_env or {})},
             )
             wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions)

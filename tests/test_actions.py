@@ -8,7 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import content, crisis_reply, escalation_log
+from actions import escalation_log
+from practice import content, crisis_resources
 from actions.conversation import ActionSmallTalk
 from actions.crisis import ActionCrisisReply
 from actions.faq import ActionAnswerFaq, ActionTellMore
@@ -199,7 +200,7 @@ def test_greeting_names_the_practice_and_says_it_is_automated():
 
 # --- No silent miss: the crisis line on every reply that is not an answer -----
 
-CRISIS_LINE = crisis_reply.safety_line()
+CRISIS_LINE = crisis_resources.safety_line()
 
 
 @pytest.mark.parametrize("action, text, intent", [

@@ -7,8 +7,10 @@ import subprocess
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from actions import content
+from practice import content
 from tests.conftest import ARTIFACTS, ROOT, free_port
+
+pytestmark = pytest.mark.slow  # starts Chromium and the servers
 
 # Flags for a machine with no network but localhost (see the machine notes).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -20,7 +20,7 @@ import pytest
 import requests
 import socketio
 
-from actions import content
+from practice import content
 from tests.conftest import BLOCKED_CHAT_ID, SIGNING_SECRET
 
 HELP_TEXT = "answer questions about the relationship between therapists and their clients"

@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from actions import content
+from practice import content
 from tests.conftest import SIGNING_SECRET  # the fakes and the chat_servers fixture are in conftest.py
 
 

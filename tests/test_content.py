@@ -2,7 +2,7 @@
 import re
 
 
-from actions import content
+from practice import content
 from tests.conftest import ROOT, load_yaml
 
 # A copy of the article the bot answers from (../shared/seed/article.txt).

@@ -1,16 +1,16 @@
 """Rasa's structured logs never carry a visitor's words at INFO and above."""
 import logging
 
+import rasa.utils.log_utils
 import structlog
-from rasa.utils.log_utils import configure_structlog
 
-from components import log_privacy
+from rasa_patches import log_privacy
 
 
 def test_rasa_error_logs_lose_the_message_text_and_keep_the_event(caplog):
     caplog.set_level(logging.DEBUG)
-    configure_structlog(logging.DEBUG)  # what `rasa run` does at start-up
-    log_privacy.install()  # what loading the project's components does
+    log_privacy.install()  # what the launcher does, before Rasa starts
+    rasa.utils.log_utils.configure_structlog(logging.DEBUG)  # what Rasa's command line then does
     logger = structlog.get_logger("rasa.core.channels.rest")
     logger.error("rest.message.received.failure", text="my secret worry")
     logger.info("processor.message.parse", parse_data_text="another secret")
@@ -23,7 +23,7 @@ def test_rasa_error_logs_lose_the_message_text_and_keep_the_event(caplog):
 
 def test_a_logged_exception_keeps_its_traceback_but_not_the_frames_variables(caplog):
     caplog.set_level(logging.DEBUG)
-    configure_structlog(logging.DEBUG)
+    rasa.utils.log_utils.configure_structlog(logging.DEBUG)  # the other order: Rasa configured first
     log_privacy.install()
     logger = structlog.get_logger("rasa.core.channels.rest")
 

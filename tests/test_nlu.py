@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from actions import content
+from practice import content
 from safety.risk_detector import RiskDetector
 from scripts import nlu_scoring as scoring
 from tests.conftest import ROOT, load_yaml

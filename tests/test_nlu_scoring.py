@@ -1,6 +1,6 @@
 """The scoring definitions shared by test_nlu.py and the evaluation report (make eval),
 on hand-made parse results: no model needed."""
-from actions import content
+from practice import content
 from scripts import nlu_scoring as scoring
 from tests.test_content import FAQ_INTENTS
 

@@ -6,7 +6,7 @@ import time
 
 import sqlalchemy as sa
 
-from actions import content
+from practice import content
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered

@@ -4,7 +4,7 @@ import subprocess
 import pytest
 import yaml
 
-from actions import practice_config
+from practice import config as practice_config
 from tests.conftest import BASE_ENV, ROOT
 
 

@@ -1,9 +1,11 @@
 """Rasa's own checks: the training data validates and the test stories pass."""
+import pytest
 import subprocess
 
 from tests.conftest import BASE_ENV, BIN, ROOT
 
 
+@pytest.mark.slow  # a fresh Python importing Rasa, ~10 s
 def test_rasa_data_validate_is_clean():
     result = subprocess.run(
         [str(BIN / "rasa"), "data", "validate", "--fail-on-warnings"],

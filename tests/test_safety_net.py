@@ -6,13 +6,13 @@ import uuid
 
 import pytest
 
-from actions import content, crisis_reply
+from practice import content, crisis_resources
 from tests.test_channel_input import socket_exchange, socket_texts
 from tests.test_channels import slack_post, telegram_update
 
-CRISIS_LINE = crisis_reply.safety_line()  # "If you're in crisis, call or text 988. ..."
+CRISIS_LINE = crisis_resources.safety_line()  # "If you're in crisis, call or text 988. ..."
 # A message the classifier finds faintly risky gets the longer resources line instead.
-CRISIS_LINES = (CRISIS_LINE, crisis_reply.soft_line())
+CRISIS_LINES = (CRISIS_LINE, crisis_resources.soft_line())
 NOT_ANSWERS = [
     "what's the weather going to be like in Paris tomorrow?",  # out of scope
     "zzzz",  # not understood

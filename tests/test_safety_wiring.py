@@ -1,7 +1,7 @@
 """Guards against switching the crisis path off by accident."""
 import pytest
 
-from actions import crisis_reply
+from practice import crisis_resources
 from tests.conftest import ROOT, load_yaml
 
 
@@ -32,7 +32,7 @@ def test_crisis_rules_exist_for_both_the_reply_and_the_fail_closed_response():
     ],
 )
 def test_the_reply_uses_the_practice_regions_resources(region, expected):
-    text, links = crisis_reply.compose(["suicide"], region)
+    text, links = crisis_resources.compose(["suicide"], region)
     for needle in expected:
         assert needle in text, (region, needle)
     if region == "UK":
@@ -41,5 +41,5 @@ def test_the_reply_uses_the_practice_regions_resources(region, expected):
 
 
 def test_abuse_outside_the_us_gets_no_us_hotline():
-    text, _ = crisis_reply.compose(["abuse"], "UK")
+    text, _ = crisis_resources.compose(["abuse"], "UK")
     assert "1-800" not in text and "999" in text

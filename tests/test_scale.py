@@ -1,6 +1,6 @@
 """Several Rasa servers behind a load balancer serve one conversation: the
-conversations in PostgreSQL, the conversation locks in Redis (README "Running
-on several machines"), configured by scripts/endpoints.py from DB_*/REDIS_*.
+conversations in PostgreSQL, the conversation locks in Redis (docs/operations.md,
+"Running on several machines"), configured by scripts/endpoints.py from DB_*/REDIS_*.
 
 The tests start their own PostgreSQL cluster and redis-server (Debian's
 packages, installed here when missing) on free local ports, and two Rasa
@@ -26,8 +26,10 @@ import pytest
 import redis
 import yaml
 
-from actions import content, practice_config
+from practice import config as practice_config, content
 from tests.conftest import ARTIFACTS, BASE_ENV, BIN, RASA, ROOT, Bot, ProcessGroup, free_port, wait_until_up
+
+pytestmark = pytest.mark.slow  # starts Rasa servers, Redis and PostgreSQL
 
 DB_NAME, DB_USER = "conversations", "bot"
 
@@ -154,7 +156,7 @@ def redis_server() -> Iterator[Redis]:
 
 @pytest.fixture(scope="module")
 def store_env(postgres, redis_server) -> Dict[str, str]:
-    """The variables an operator sets on every machine (README "Running on several machines")."""
+    """The variables an operator sets on every machine (docs/operations.md)."""
     return {
         "DB_HOST": "127.0.0.1", "DB_PORT": str(postgres.port), "DB_NAME": DB_NAME, "DB_USER": DB_USER,
         "DB_PASSWORD": postgres.password,
@@ -182,7 +184,7 @@ class Machine(ProcessGroup):
 
     def _start_all(self, model: Path, endpoints: Dict, env: Dict[str, str], own: Path) -> None:
         actions_port, rasa_port = free_port(), free_port()
-        self._start([str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+        self._start([str(BIN / "python"), str(ROOT / "scripts" / "action_server.py"), "--actions", "actions", "--port", str(actions_port)],
                     self.logs[0], BASE_ENV)
         action_endpoint = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
         own.write_text(yaml.safe_dump({**endpoints, "action_endpoint": action_endpoint}))

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 import requests
 
-from actions import content
+from practice import content
 from tests.conftest import BASE_ENV, Bot, Servers, serve_in_background
 from tests.test_content import FAQ_INTENTS
 
@@ -284,7 +284,7 @@ def test_when_enabled_the_rasa_http_api_requires_the_token(trained_model, tmp_pa
 
 
 def test_the_rasa_server_runs_without_jax(servers):
-    # scripts/rasa_server.py keeps JAX out: ~65 MB less (README "Performance").
+    # scripts/rasa_server.py keeps JAX out: ~65 MB less (docs/performance.md).
     # TensorFlow's libraries are listed, so the check can see loaded libraries.
     maps = open(f"/proc/{servers.processes[-1].pid}/maps").read()
     assert "tensorflow" in maps and "jaxlib" not in maps

@@ -5,7 +5,7 @@ from typing import Any, Dict, List
 
 import yaml
 
-from actions import practice_config
+from practice import config
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -22,7 +22,7 @@ def answers() -> Dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def practice() -> Dict[str, Any]:
-    return practice_config.load()
+    return config.load()
 
 
 @lru_cache(maxsize=None)

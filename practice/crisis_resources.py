@@ -6,7 +6,7 @@ international directory elsewhere.
 """
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions import content
+from practice import content
 
 Link = Dict[str, str]
 SPANISH = "es"

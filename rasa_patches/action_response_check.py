@@ -17,6 +17,8 @@ from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
+from rasa_patches.version import UnsupportedRasaVersion, require_written_for_version
+
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
@@ -41,4 +43,12 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
     raise error
 
 
-RemoteAction._validate_action_result = _validate_action_result
+def install() -> None:
+    require_written_for_version("action_response_check")
+    if not callable(getattr(RemoteAction, "_validate_action_result", None)):  # the private method replaced here
+        raise UnsupportedRasaVersion("RemoteAction._validate_action_result, which this patch replaces, is gone")
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def installed() -> bool:
+    return RemoteAction._validate_action_result is _validate_action_result

@@ -12,6 +12,8 @@ import os
 
 import rasa.core.actions.action
 
+from rasa_patches.version import require_written_for_version
+
 logger = logging.getLogger(__name__)
 DEFAULT_SECONDS = 8.0
 
@@ -28,5 +30,11 @@ def seconds_from_environment() -> float:
     return seconds
 
 
-# RemoteAction.run reads this module-level name on every call.
-rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = seconds_from_environment()
+def install() -> None:
+    require_written_for_version("action_timeout")
+    # RemoteAction.run reads this module-level name on every call.
+    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = seconds_from_environment()
+
+
+def installed() -> bool:
+    return rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == seconds_from_environment()

@@ -4,10 +4,12 @@ A practice owner edits that file by hand, so a mistake must stop start-up with
 a message that names the field, not a stack trace halfway through a crisis
 reply. Set PRACTICE_CONFIG to use another file.
 
-`import actions` checks it (scripts/run.sh does so before starting anything).
+The action server checks it when it starts (actions/__init__.py); scripts/run.sh
+checks it first, with `python -m practice.config`.
 """
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 
@@ -64,9 +66,9 @@ def load(path: Optional[Path] = None) -> Dict[str, Any]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise PracticeConfigError(f"{path}: cannot read the practice configuration ({error.strerror})")
+        raise PracticeConfigError(f"{path}: cannot read the practice configuration ({error.strerror})") from None
     except yaml.YAMLError as error:
-        raise PracticeConfigError(f"{path}: not valid YAML: {error}")
+        raise PracticeConfigError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise PracticeConfigError(f"{path}: must be a list of fields like 'name: ...'")
     for field, check in FIELDS.items():
@@ -80,3 +82,11 @@ def load(path: Optional[Path] = None) -> Dict[str, Any]:
         raise PracticeConfigError(f"{path}: unknown field '{unknown[0]}' (known: {', '.join(FIELDS)})")
     return data
 
+
+
+if __name__ == "__main__":
+    # Stop with a message naming the bad field, not a stack trace.
+    try:
+        load()
+    except PracticeConfigError as error:
+        sys.exit(f"Practice configuration error: {error}")

@@ -1,0 +1,112 @@
+"""The project's NLU components, in-process as Rasa's own tests run theirs:
+created with a LocalModelStorage, trained, persisted, loaded and asked to
+predict, without a Rasa server."""
+from typing import List
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.intent_classifier import RobustLogisticRegressionClassifier
+from components.risk_component import RiskDetectorComponent
+from components.term_normalizer import TermNormalizer
+
+CONTEXT = ExecutionContext(GraphSchema({}), "test")
+EXAMPLES = {
+    "ask_trust": ["how can I trust my therapist", "can I trust my therapist", "building trust with a therapist"],
+    "ask_contact": ["what is your phone number", "how do I call the office", "how can I reach you"],
+}
+
+
+def component(cls, storage, name, **config):
+    return cls.create({**cls.get_default_config(), **config}, storage, Resource(name), CONTEXT)
+
+
+class Pipeline:
+    """Tokenizer, the project's term normaliser and word features (as in config.yml), then a classifier."""
+
+    def __init__(self, storage: LocalModelStorage) -> None:
+        self.tokenizer = component(WhitespaceTokenizer, storage, "tokens")
+        self.normalizer = component(TermNormalizer, storage, "terms")
+        self.features = component(CountVectorsFeaturizer, storage, "features", use_lemma=True)
+
+    def train(self, data: TrainingData) -> None:
+        self.tokenizer.process_training_data(data)
+        self.normalizer.process_training_data(data)
+        self.features.train(data)
+        self.features.process_training_data(data)
+
+    def featurize(self, texts: List[str]) -> List[Message]:
+        messages = [Message(data={TEXT: text}) for text in texts]
+        for step in (self.tokenizer, self.normalizer, self.features):
+            step.process(messages)
+        return messages
+
+
+@pytest.fixture
+def trained(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    data = TrainingData([Message(data={TEXT: text, INTENT: intent})
+                         for intent, texts in EXAMPLES.items() for text in texts])
+    pipeline = Pipeline(storage)
+    pipeline.train(data)
+    classifier = component(RobustLogisticRegressionClassifier, storage, "classifier", C=5.0)
+    classifier.train(data)
+    classifier.persist()
+    return storage, pipeline, classifier
+
+
+def intents(classifier, messages):
+    return [(m.get(INTENT)["name"], round(m.get(INTENT)["confidence"], 6)) for m in classifier.process(messages)]
+
+
+def test_a_variant_of_therapist_counts_as_therapist(trained):
+    _, pipeline, classifier = trained
+    # "shrink" is in no training example: without the normaliser it would be an unknown word.
+    [predicted] = intents(classifier, pipeline.featurize(["shrink?"]))
+    assert predicted[0] == "ask_trust"
+
+
+def test_the_persisted_classifier_loads_and_predicts_the_same(trained):
+    storage, pipeline, classifier = trained
+    texts = ["can I trust my counsellor", "what is your number", "trust"]
+    loaded = RobustLogisticRegressionClassifier.load(
+        {**RobustLogisticRegressionClassifier.get_default_config(), "C": 5.0}, storage, Resource("classifier"), CONTEXT)
+    assert intents(loaded, pipeline.featurize(texts)) == intents(classifier, pipeline.featurize(texts))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂", "zzzq"])
+def test_a_message_with_no_known_words_gets_no_intent_rather_than_a_guess(trained, text):
+    _, pipeline, classifier = trained
+    assert intents(classifier, pipeline.featurize([text])) == [(None, 0.0)]
+
+
+@pytest.fixture(scope="module")
+def risk_detector(tmp_path_factory):
+    return component(RiskDetectorComponent, LocalModelStorage(tmp_path_factory.mktemp("risk")), "risk")
+
+
+def nlu_message(text, intent, confidence):
+    return Message(data={TEXT: text, INTENT: {"name": intent, "confidence": confidence}})
+
+
+def test_a_risk_message_is_routed_to_the_crisis_intent_whatever_the_classifier_said(risk_detector):
+    [message] = risk_detector.process([nlu_message("I want to kill myself", "ask_trust", 0.9)])
+    assert message.get(INTENT) == {"name": "crisis", "confidence": 1.0}
+    assert message.get("risk")["tier"] == "hard" and message.get("risk")["category"] == "suicide"
+
+
+def test_an_ordinary_question_keeps_its_intent(risk_detector):
+    [message] = risk_detector.process([nlu_message("can I trust my therapist", "ask_trust", 0.9)])
+    assert message.get(INTENT)["name"] == "ask_trust" and message.get("risk")["tier"] == "none"
+
+
+def test_an_unsure_crisis_guess_gets_the_fallback_and_the_soft_tier(risk_detector):
+    [message] = risk_detector.process([nlu_message("what is the weather like", "crisis", 0.5)])
+    assert message.get(INTENT)["name"] == "nlu_fallback" and message.get("risk")["tier"] == "soft"
