@@ -1,5 +1,6 @@
 """Custom actions (rasa-sdk): article answers, small talk, practice contact,
 and crisis replies."""
+
 import sys
 
 from actions import no_tensorflow  # noqa: F401  (first: before anything imports spaCy)
@@ -11,4 +12,3 @@ try:
     load()
 except PracticeConfigError as error:
     sys.exit(f"Practice configuration error: {error}")
-

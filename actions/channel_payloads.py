@@ -5,6 +5,7 @@ under "data". Slack and Telegram would choke on it (Slack's API rejects the
 unknown field, and a failed send makes Slack retry the whole event), so
 there the text alone goes out; their apps make phone numbers tappable.
 """
+
 from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker

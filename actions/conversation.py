@@ -1,12 +1,13 @@
 """Greeting, goodbye, thanks, "are you a bot?", the menu, and the replies to
 messages the bot can't answer (with "Did you mean …?" when it is unsure)."""
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from practice import content
 from actions.replies import SafeAnswerAction
+from practice import content
 
 # Replies that end with the topic menu, so the visitor sees what they can ask.
 WITH_MENU = {"greet", "ask_capabilities", "out_of_scope", "nlu_fallback", "unreadable"}
@@ -23,8 +24,7 @@ def did_you_mean(tracker: Tracker) -> List[str]:
     ranking = tracker.latest_message.get("intent_ranking") or []
     topics = content.topics()
     return [
-        r["name"] for r in ranking
-        if r.get("name") in topics and r.get("confidence", 0) >= MIN_CANDIDATE_CONFIDENCE
+        r["name"] for r in ranking if r.get("name") in topics and r.get("confidence", 0) >= MIN_CANDIDATE_CONFIDENCE
     ][:MAX_CANDIDATES]
 
 

@@ -1,4 +1,5 @@
 """The crisis reply: resources first, for every risk message, whatever the flow."""
+
 import logging
 from dataclasses import replace
 from typing import Any, Dict, List, Text
@@ -8,17 +9,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import escalation_log, staff_alert
-from practice import crisis_resources
 from actions.channel_payloads import payload_for
 from actions.risk_check import assess
+from practice import crisis_resources
 from safety.risk_detector import HARD, RiskAssessment
 
 logger = logging.getLogger(__name__)
 
 
-async def respond(
-    dispatcher: CollectingDispatcher, tracker: Tracker, risk: RiskAssessment
-) -> List[Dict[Text, Any]]:
+async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, risk: RiskAssessment) -> List[Dict[Text, Any]]:
     """Sends the crisis reply and remembers the escalation in the conversation."""
     categories = list(risk.categories)
     # In Spanish for a visitor who writes in Spanish; English otherwise.

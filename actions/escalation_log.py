@@ -5,6 +5,7 @@ who sent it. The file is SQLite (ESCALATION_DB, default var/escalations.db).
 
 Report: python -m actions.escalation_log
 """
+
 import logging
 import os
 import sqlite3

@@ -1,13 +1,14 @@
 """Answers from the article: the five FAQ questions, its other sections, and
 "tell me more" follow-ups."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from practice import content
 from actions.replies import SafeAnswerAction
+from practice import content
 
 LAST_TOPIC = "last_topic"
 

@@ -7,6 +7,7 @@ start-up (`make bench`, docs/performance.md). thinc is imported here while
 `import tensorflow` fails, so it records "no TensorFlow"; TensorFlow itself
 stays importable for anything that really needs it later.
 """
+
 import sys
 
 if "tensorflow" not in sys.modules and "thinc.compat" not in sys.modules:

@@ -1,29 +1,33 @@
 """How to reach the practice, and the kind refusal of clinical advice."""
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from practice import content
 from actions.channel_payloads import payload_for
 from actions.replies import SafeAnswerAction
+from practice import content
 
 
 def contact_payload(tracker: Tracker) -> Optional[Dict[str, Any]]:
     """The practice's details as links a web widget can render (actions/channels.py)."""
     practice = content.practice()
     digits = "".join(ch for ch in practice["phone"] if ch.isdigit() or ch == "+")
-    return payload_for(tracker, {
-        "practice_contact": {
-            "name": practice["name"],
-            "hours": practice["hours"],
-            "links": [
-                {"label": f"Call {practice['phone']}", "href": f"tel:{digits}"},
-                {"label": f"Email {practice['email']}", "href": f"mailto:{practice['email']}"},
-                {"label": "Book online", "href": practice["booking_url"]},
-            ],
-        }
-    })
+    return payload_for(
+        tracker,
+        {
+            "practice_contact": {
+                "name": practice["name"],
+                "hours": practice["hours"],
+                "links": [
+                    {"label": f"Call {practice['phone']}", "href": f"tel:{digits}"},
+                    {"label": f"Email {practice['email']}", "href": f"mailto:{practice['email']}"},
+                    {"label": "Book online", "href": practice["booking_url"]},
+                ],
+            }
+        },
+    )
 
 
 class ActionPracticeContact(SafeAnswerAction):

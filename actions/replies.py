@@ -1,4 +1,5 @@
 """The base for answering actions: every answer passes the safety check first."""
+
 from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -7,8 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import crisis
-from practice import crisis_resources
 from actions.risk_check import assess, escalated_before
+from practice import crisis_resources
 from safety.language import ENGLISH
 
 

@@ -6,6 +6,7 @@ a risk message can never get a plain answer even if the NLU pipeline was
 misconfigured, and it adds what the NLU pipeline cannot see: the visitor's
 earlier turns (a plan or a date a few turns after a risk signal).
 """
+
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
@@ -24,8 +25,12 @@ def _from_nlu(nlu: Optional[Dict[str, Any]]) -> Optional[RiskAssessment]:
     if not nlu or nlu.get("tier") not in TIER_RANK:
         return None
     return RiskAssessment(
-        nlu["tier"], nlu.get("category"), tuple(nlu.get("categories") or ()),
-        language=nlu.get("language") or "en", score=nlu.get("score"), source=nlu.get("source"),
+        nlu["tier"],
+        nlu.get("category"),
+        tuple(nlu.get("categories") or ()),
+        language=nlu.get("language") or "en",
+        score=nlu.get("score"),
+        source=nlu.get("source"),
     )
 
 

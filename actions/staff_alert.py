@@ -4,6 +4,7 @@ Enabled by STAFF_ALERT_WEBHOOK_URL. Posts JSON {category, tier, time,
 conversation_id}: never the message text. Sent in the background with a short
 timeout, so a slow or dead webhook never delays the crisis reply.
 """
+
 import asyncio
 import logging
 import os

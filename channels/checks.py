@@ -2,6 +2,7 @@
 
 Shared by channels/rest.py, socketio.py, slack.py and telegram.py.
 """
+
 import re
 from typing import Awaitable, Callable, Dict, List, Optional, Tuple
 
@@ -35,8 +36,12 @@ def valid_unicode(text: str) -> str:
 
 def is_valid_id(value: object) -> bool:
     """A sender or conversation id the tracker store can keep."""
-    return (isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_SENDER_LENGTH
-            and valid_unicode(value) == value)
+    return (
+        isinstance(value, str)
+        and bool(value.strip())
+        and len(value) <= MAX_SENDER_LENGTH
+        and valid_unicode(value) == value
+    )
 
 
 def unreadable_reply() -> Tuple[str, List[Dict[str, str]], str]:

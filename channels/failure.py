@@ -9,6 +9,7 @@ gets Rasa's own apology from domain.yml (naming the practice's phone), or the
 fail-closed crisis reply when the risk detector reads a risk in the message
 (or cannot be run). The error then goes on to Rasa's own handling and log.
 """
+
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -46,8 +47,9 @@ def failure_reply(text: Any) -> str:
     return _replies()[CRISIS if is_risk else APOLOGY]
 
 
-def replying_on_failure(on_new_message: Callable[[UserMessage], Awaitable[Any]]
-                        ) -> Callable[[UserMessage], Awaitable[Any]]:
+def replying_on_failure(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+) -> Callable[[UserMessage], Awaitable[Any]]:
     async def handle(message: UserMessage) -> None:
         try:
             await on_new_message(message)
@@ -55,7 +57,9 @@ def replying_on_failure(on_new_message: Callable[[UserMessage], Awaitable[Any]]
             try:
                 await message.output_channel.send_text_message(message.sender_id, failure_reply(message.text))
             except Exception as error:  # noqa: BLE001 - e.g. the channel's own API is down
-                logger.warning("Could not send the failure reply on %s: %s", message.input_channel,
-                               type(error).__name__)
+                logger.warning(
+                    "Could not send the failure reply on %s: %s", message.input_channel, type(error).__name__
+                )
             raise
+
     return handle

@@ -11,6 +11,7 @@ registered under the same name, so the URL stays /webhooks/rest/webhook.
 When Rasa fails while handling a message, the visitor gets an apology or the
 crisis reply instead of an empty list (channels/failure.py).
 """
+
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage

@@ -13,6 +13,7 @@ goes to Rasa's handler unchanged. Unsigned requests are left
 to Rasa, which refuses them. Registered under the same name: the URL stays
 /webhooks/slack/webhook.
 """
+
 import json
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 

@@ -10,6 +10,7 @@ a new session instead of none, and half a UTF-16 pair in a message is
 replaced (channels/checks.py). Rasa's handlers run unchanged for everything
 else. Registered under the same name: the socket.io path stays /socket.io.
 """
+
 import json
 from typing import Any, Awaitable, Callable, Optional, Text
 

@@ -21,6 +21,7 @@ Half a UTF-16 pair in a text is replaced (channels/checks.py).
 
 Registered under the same name: the URL stays /webhooks/telegram/webhook.
 """
+
 import asyncio
 import json
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple

@@ -13,6 +13,7 @@ keep working. Rasa's store was ~45 % of the Rasa server's CPU per message
   to know which are new; a tracker this store has just read knows that count.
   The new rows go in with one INSERT, without building ORM objects.
 """
+
 import itertools
 import json
 from functools import lru_cache
@@ -39,15 +40,16 @@ class ConversationStore(SQLTrackerStore):
             # One process, one event loop: a pooled connection is only ever
             # used by one session at a time.
             self.engine.dispose()
-            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool,
-                                           connect_args={"check_same_thread": False})
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
-                        ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
-            rows = (self._event_query(session, sender_id, fetch_events_from_all_sessions)
-                    .with_entities(self.SQLEvent.data).all())
+            rows = (
+                self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                .with_entities(self.SQLEvent.data)
+                .all()
+            )
         if not self.domain or not rows:
             return None
         events = [event for event in (event_from_dict(json.loads(data)) for (data,) in rows) if event]

@@ -14,6 +14,7 @@ instead of Rasa's skops file: importing skops in a server that has loaded
 TensorFlow took ~5 s of every start-up (it searches all ~6,000 loaded modules
 for each numpy function), more than the rest of this model's loading.
 """
+
 import json
 from typing import Any, Dict, List, Optional, Text
 
@@ -44,9 +45,7 @@ def _feature_row(message: Message) -> Optional[csr_matrix]:
     return row if row.sum() != 0 else None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -65,9 +64,13 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
         if readable:
             probabilities = self.clf.predict_proba(vstack([row for _, row in readable]))
             for (message, _), row_probabilities in zip(readable, probabilities):
-                ranking = sorted(({INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p}
-                                  for name, p in zip(self.clf.classes_, row_probabilities)),
-                                 key=lambda e: -e[PREDICTED_CONFIDENCE_KEY])
+                ranking = sorted(
+                    (
+                        {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p}
+                        for name, p in zip(self.clf.classes_, row_probabilities)
+                    ),
+                    key=lambda e: -e[PREDICTED_CONFIDENCE_KEY],
+                )
                 message.set(INTENT, ranking[0], add_to_output=True)
                 length = self.config[RANKING_LENGTH]
                 message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)
@@ -81,13 +84,23 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
         with self._model_storage.write_to(self._resource) as model_dir:
             if not hasattr(self.clf, "coef_"):
                 return  # not trained (no examples): load() creates a fresh one, as Rasa's does
-            np.savez(model_dir / ARRAYS, coef=self.clf.coef_, intercept=self.clf.intercept_,
-                     classes=np.asarray(self.clf.classes_, dtype=str))
+            np.savez(
+                model_dir / ARRAYS,
+                coef=self.clf.coef_,
+                intercept=self.clf.intercept_,
+                classes=np.asarray(self.clf.classes_, dtype=str),
+            )
             (model_dir / PARAMETERS).write_text(json.dumps(self.clf.get_params()))
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "RobustLogisticRegressionClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "RobustLogisticRegressionClassifier":
         try:
             with model_storage.read_from(resource) as model_dir:
                 with np.load(model_dir / ARRAYS, allow_pickle=False) as arrays:

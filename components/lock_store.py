@@ -20,6 +20,7 @@ endpoints.yml (written by scripts/endpoints.py when REDIS_HOST is set):
     db: 1
     password: ${REDIS_PASSWORD}
 """
+
 import json
 from typing import Any, Callable, Optional, Text, Tuple
 
@@ -64,7 +65,7 @@ class AtomicRedisLockStore(RedisLockStore):
         try:
             return self._change(conversation_id, take)
         except Exception as error:
-            raise LockError(f"Error while acquiring lock. Error:\n{error}")
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: Text) -> None:
         def tidy(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
@@ -85,6 +86,7 @@ class AtomicRedisLockStore(RedisLockStore):
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Gives the ticket back, and deletes the lock if no one else holds a
         ticket: in one step, so a ticket taken meanwhile is never deleted."""
+
         def give_back(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
             if lock:
                 lock.remove_ticket_for(ticket_number)

@@ -7,6 +7,7 @@ and {practice_website} in domain.yml's responses from content/practice.yml, and
 {crisis_line} with the crisis line of the practice's region.
 endpoints.yml selects it (nlg: type: components.practice_responses.PracticeResponseGenerator).
 """
+
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator

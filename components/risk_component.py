@@ -18,6 +18,7 @@ hurt myself but work is awful"), but "I don't want to hurt myself but I think
 I'm going to" reads soft to the detector and only the classifier catches it
 (tests/data/crisis_corpus.yml, negated_then_risk).
 """
+
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -51,9 +52,7 @@ CRISIS_INTENT = "crisis"
 RISK_KEY = "risk"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RiskDetectorComponent(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -100,7 +99,14 @@ class RiskDetectorComponent(GraphComponent):
                 risk = replace(risk, tier=HARD, source=risk.source or "intent_classifier")
             else:
                 risk = replace(risk, tier=SOFT, source=risk.source or "intent_classifier")
-                message.set(INTENT, {INTENT_NAME_KEY: NLU_FALLBACK, PREDICTED_CONFIDENCE_KEY: predicted.get(PREDICTED_CONFIDENCE_KEY, 0.0)}, add_to_output=True)
+                message.set(
+                    INTENT,
+                    {
+                        INTENT_NAME_KEY: NLU_FALLBACK,
+                        PREDICTED_CONFIDENCE_KEY: predicted.get(PREDICTED_CONFIDENCE_KEY, 0.0),
+                    },
+                    add_to_output=True,
+                )
         message.set(RISK_KEY, risk.as_dict(), add_to_output=True)
         if not risk.is_hard:
             return

@@ -7,6 +7,7 @@ component rewrites each token's lemma to its canonical term (from
 content/term_synonyms.yml) after tokenising, so the word features see one
 term. The message text itself is untouched (the risk detector reads the text).
 """
+
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -39,8 +40,13 @@ class TermNormalizer(GraphComponent):
         self._canonical = load_synonyms(Path(config["synonyms"] or DEFAULT_SYNONYMS))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TermNormalizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TermNormalizer":
         return cls(config)
 
     def _normalize(self, message: Message) -> None:

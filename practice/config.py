@@ -7,6 +7,7 @@ reply. Set PRACTICE_CONFIG to use another file.
 The action server checks it when it starts (actions/__init__.py); scripts/run.sh
 checks it first, with `python -m practice.config`.
 """
+
 import os
 import re
 import sys
@@ -81,7 +82,6 @@ def load(path: Optional[Path] = None) -> Dict[str, Any]:
     if unknown:
         raise PracticeConfigError(f"{path}: unknown field '{unknown[0]}' (known: {', '.join(FIELDS)})")
     return data
-
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Loads the content data files (answers, practice details, crisis resources) once."""
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List

@@ -4,6 +4,7 @@ English by default; Spanish (`language="es"`) with the services that answer in
 Spanish where the data file names them for the practice's region, and the
 international directory elsewhere.
 """
+
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from practice import content
@@ -46,13 +47,13 @@ def _link(resource: Dict[str, Any]) -> Optional[Link]:
     if not resource or not resource.get("href"):
         return None
     verb = {"tel": "Call", "sms": "Text"}.get(resource["href"].split(":", 1)[0])
-    label = f"{verb} {resource['number']} · {resource['label']}" if verb and resource.get("number") else resource["label"]
+    label = (
+        f"{verb} {resource['number']} · {resource['label']}" if verb and resource.get("number") else resource["label"]
+    )
     return {"label": label, "href": resource["href"]}
 
 
-def compose(
-    categories: Sequence[str], region: Optional[str] = None, language: str = "en"
-) -> Tuple[str, List[Link]]:
+def compose(categories: Sequence[str], region: Optional[str] = None, language: str = "en") -> Tuple[str, List[Link]]:
     """The hard-tier reply: text for every channel, plus links to make tappable."""
     res = region_resources(region, language)
     messages = _messages(language)
@@ -82,17 +83,13 @@ def compose(
 def soft_line(region: Optional[str] = None, language: str = "en") -> str:
     """After a soft risk or an earlier escalation: support is there any time."""
     res = region_resources(region, language)
-    return _messages(language)["soft_line"].format(
-        call=res["call"]["detail"], emergency=_emergency_text(res, language)
-    )
+    return _messages(language)["soft_line"].format(call=res["call"]["detail"], emergency=_emergency_text(res, language))
 
 
 def safety_line(region: Optional[str] = None, language: str = "en") -> str:
     """One short crisis line, ending every reply that is not an answer."""
     res = region_resources(region, language)
-    return _messages(language)["safety_line"].format(
-        line=res["line"], emergency=_emergency_text(res, language)
-    )
+    return _messages(language)["safety_line"].format(line=res["line"], emergency=_emergency_text(res, language))
 
 
 def widget_texts(region: Optional[str] = None) -> Dict[str, str]:
@@ -100,8 +97,10 @@ def widget_texts(region: Optional[str] = None) -> Dict[str, str]:
     res = region_resources(region)
     values = {"line": res["line"], "emergency": _emergency_text(res)}
     messages = _messages("en")
-    return {"header": messages["widget_header"].format(**values),
-            "offline": messages["widget_offline"].format(**values)}
+    return {
+        "header": messages["widget_header"].format(**values),
+        "offline": messages["widget_offline"].format(**values),
+    }
 
 
 def other_language_reply(language: str, region: Optional[str] = None) -> str:

@@ -9,6 +9,7 @@ and tests install what they exercise. The Rasa server refuses to start
 without them (`require_installed`, called by the project's response generator,
 which every project Rasa server loads from endpoints.yml).
 """
+
 from importlib import import_module
 from typing import List
 

@@ -9,6 +9,7 @@ do nothing else meanwhile (`make bench` found it with a profiler). The same
 schema, the same validator class and the same ValidationError message; only
 the repeated meta-schema check is gone (the schema is Rasa's own constant).
 """
+
 from functools import lru_cache
 from typing import Any, Dict, Text
 

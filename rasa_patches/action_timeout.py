@@ -7,6 +7,7 @@ a short wait the action fails, Rasa's own fallback rules reply instead
 ("I can't answer right now", or the crisis resources), and the conversation
 goes on. ACTION_SERVER_TIMEOUT (seconds, default 8) sets it.
 """
+
 import logging
 import os
 

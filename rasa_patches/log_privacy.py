@@ -16,6 +16,7 @@ Rasa configures structlog when its command line starts
 the launcher installs this: so the redaction goes first in the configuration
 in force now and in every configuration Rasa makes later.
 """
+
 import functools
 import sys
 import traceback
@@ -28,10 +29,30 @@ from rasa_patches.version import require_written_for_version
 
 # The fields Rasa's own anonymiser treats as visitor data (rasa/utils/log_utils.py).
 VISITOR_DATA_KEYS = (
-    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
-    "prediction_events", "tracker_latest_message", "prefilled_slots", "message", "response",
-    "slot_candidates", "rasa_event", "rasa_events", "tracker_states", "current_states", "old_states",
-    "successes", "current_entity", "next_entity", "states", "entity", "token_text", "user_message",
+    "text",
+    "response_text",
+    "user_text",
+    "slot_values",
+    "parse_data_text",
+    "parse_data_entities",
+    "prediction_events",
+    "tracker_latest_message",
+    "prefilled_slots",
+    "message",
+    "response",
+    "slot_candidates",
+    "rasa_event",
+    "rasa_events",
+    "tracker_states",
+    "current_states",
+    "old_states",
+    "successes",
+    "current_entity",
+    "next_entity",
+    "states",
+    "entity",
+    "token_text",
+    "user_message",
     "json_message",
 )
 REDACTED = "[redacted]"
@@ -86,5 +107,7 @@ def install() -> None:
 
 
 def installed() -> bool:
-    return (getattr(rasa.utils.log_utils.configure_structlog, "redacts", False)
-            and redact_visitor_data in structlog.get_config()["processors"])
+    return (
+        getattr(rasa.utils.log_utils.configure_structlog, "redacts", False)
+        and redact_visitor_data in structlog.get_config()["processors"]
+    )

@@ -9,6 +9,7 @@ printed as before. Not a change to Rasa: no version check. The launchers
 (scripts/rasa_server.py, scripts/action_server.py) install it before they
 import anything that warns.
 """
+
 import logging
 import warnings
 from typing import Any, Optional, TextIO, Type
@@ -18,8 +19,14 @@ logger = logging.getLogger("py.warnings")
 _show_on_terminal = warnings.showwarning
 
 
-def show_warning(message: Warning | str, category: Type[Warning], filename: str, lineno: int,
-                 file: Optional[TextIO] = None, line: Optional[str] = None) -> Any:
+def show_warning(
+    message: Warning | str,
+    category: Type[Warning],
+    filename: str,
+    lineno: int,
+    file: Optional[TextIO] = None,
+    line: Optional[str] = None,
+) -> Any:
     if issubclass(category, LIBRARY_DEPRECATIONS):
         logger.debug("%s", warnings.formatwarning(message, category, filename, lineno, line).rstrip())
         return None

@@ -10,6 +10,7 @@ messages but never corrupts the file. busy_timeout lets a second process (the
 retention commands, scripts/retention.py) wait for the lock instead of failing.
 Measured effect: docs/performance.md.
 """
+
 import sqlite3
 from typing import Any
 

@@ -5,6 +5,7 @@ method, the logging set-up). A newer Rasa may have changed it, so a patch
 refuses to install on another version instead of silently doing the wrong
 thing: read the patch against the new Rasa's source, then update WRITTEN_FOR.
 """
+
 from importlib.metadata import version
 
 WRITTEN_FOR = "3.6."

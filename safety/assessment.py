@@ -1,19 +1,20 @@
 """The whole risk assessment of a visitor's message: lexicon, language, meaning, context.
 
-  1. The English and Spanish lexicons (safety/risk_detector.py): the
-     deterministic floor. A hard match is never overruled.
-  2. The language (safety/language.py), so that replies can be in Spanish.
-  3. The learned classifier on sentence embeddings (safety/risk_classifier.py):
-     it reads meaning, so it catches wording no lexicon line holds. It can add
-     a hit, never remove one; where the lexicon recognised an idiom ("kill
-     time", "a dress to die for") and nothing else, it can only add a
-     resources line, not the crisis reply.
-  4. Context (`assess_in_context`): a risk signal (a soft or hard verdict) in
-     the visitor's last few turns lowers the bar for this one. A plan, time or
-     means statement, or anything the classifier finds faintly risky (the
-     `context` threshold), then gets the crisis reply ("I've settled it" ...
-     "by Sunday it's done").
+1. The English and Spanish lexicons (safety/risk_detector.py): the
+   deterministic floor. A hard match is never overruled.
+2. The language (safety/language.py), so that replies can be in Spanish.
+3. The learned classifier on sentence embeddings (safety/risk_classifier.py):
+   it reads meaning, so it catches wording no lexicon line holds. It can add
+   a hit, never remove one; where the lexicon recognised an idiom ("kill
+   time", "a dress to die for") and nothing else, it can only add a
+   resources line, not the crisis reply.
+4. Context (`assess_in_context`): a risk signal (a soft or hard verdict) in
+   the visitor's last few turns lowers the bar for this one. A plan, time or
+   means statement, or anything the classifier finds faintly risky (the
+   `context` threshold), then gets the crisis reply ("I've settled it" ...
+   "by Sunday it's done").
 """
+
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from safety.risk_detector import (
     RiskAssessment,
     RiskDetector,
 )
+
 SPANISH = languages.SPANISH
 SPANISH_LEXICON = PROJECT_ROOT / "content" / "risk_lexicon_es.yml"
 SPANISH_SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy_es"
@@ -45,15 +47,18 @@ def stronger(a: RiskAssessment, b: RiskAssessment) -> RiskAssessment:
 
 
 class RiskAssessor:
-    def __init__(self, english: RiskDetector, spanish: RiskDetector,
-                 classifier: Optional[RiskClassifier]) -> None:
+    def __init__(self, english: RiskDetector, spanish: RiskDetector, classifier: Optional[RiskClassifier]) -> None:
         self.english = english
         self.spanish = spanish
         self.classifier = classifier
 
     @classmethod
-    def load(cls, lexicon: Path = DEFAULT_LEXICON, spacy_pipeline: Path = DEFAULT_SPACY_PIPELINE,
-             classifier_dir: Optional[Path] = DEFAULT_MODEL_DIR) -> "RiskAssessor":
+    def load(
+        cls,
+        lexicon: Path = DEFAULT_LEXICON,
+        spacy_pipeline: Path = DEFAULT_SPACY_PIPELINE,
+        classifier_dir: Optional[Path] = DEFAULT_MODEL_DIR,
+    ) -> "RiskAssessor":
         return cls(
             RiskDetector.load(lexicon, spacy_pipeline),
             RiskDetector.load(SPANISH_LEXICON, SPANISH_SPACY_PIPELINE),
@@ -83,11 +88,13 @@ class RiskAssessor:
         if TIER_RANK[tier] <= TIER_RANK[lexical.tier]:
             return replace(lexical, score=score.score)
         categories = tuple(dict.fromkeys(lexical.categories + (score.category,)))
-        return replace(lexical, tier=tier, category=categories[0], categories=categories,
-                       score=score.score, source="classifier")
+        return replace(
+            lexical, tier=tier, category=categories[0], categories=categories, score=score.score, source="classifier"
+        )
 
-    def assess_in_context(self, text: Optional[str], earlier: Sequence[Dict[str, Any]],
-                          current: Optional[RiskAssessment] = None) -> RiskAssessment:
+    def assess_in_context(
+        self, text: Optional[str], earlier: Sequence[Dict[str, Any]], current: Optional[RiskAssessment] = None
+    ) -> RiskAssessment:
         """`earlier`: the risk verdicts (as_dict) of the visitor's previous turns, oldest first."""
         current = current or self.assess(text)
         if current.is_hard or not text:
@@ -96,17 +103,18 @@ class RiskAssessor:
         if not signals:
             return current
         faintly_risky = current.tier == SOFT or (
-            current.score is not None and self.classifier is not None
+            current.score is not None
+            and self.classifier is not None
             and current.score >= self.classifier.thresholds["context"]
         )
-        if not (faintly_risky or self.english.is_context_statement(text)
-                or self.spanish.is_context_statement(text)):
+        if not (faintly_risky or self.english.is_context_statement(text) or self.spanish.is_context_statement(text)):
             return current
         category = current.category or next((r.get("category") for r in reversed(signals) if r.get("category")), None)
         categories = tuple(dict.fromkeys(((category,) if category else ()) + current.categories)) or ("suicide",)
         language = current.language if current.language != "en" else (signals[-1].get("language") or "en")
-        return replace(current, tier=HARD, category=categories[0], categories=categories,
-                       source="context", language=language)
+        return replace(
+            current, tier=HARD, category=categories[0], categories=categories, source="context", language=language
+        )
 
     @staticmethod
     def _is_signal(verdict: Dict[str, Any]) -> bool:

@@ -9,6 +9,7 @@ instead of silently changing what the risk classifier reads.
 
 One thread, one message at a time: about 5 ms per message on this machine.
 """
+
 import hashlib
 from pathlib import Path
 from typing import Sequence
@@ -33,9 +34,7 @@ class EncoderIntegrityError(RuntimeError):
 def _check_sha256(path: Path, expected: str) -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != expected:
-        raise EncoderIntegrityError(
-            f"{path} has sha256 {digest}, expected {expected}: reinstall it (make install)"
-        )
+        raise EncoderIntegrityError(f"{path} has sha256 {digest}, expected {expected}: reinstall it (make install)")
 
 
 def default_model_path() -> Path:
@@ -62,9 +61,7 @@ class SentenceEncoder:
         # One thread: the servers answer many visitors at once, each on a core.
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
 
     @classmethod
     def load(cls) -> "SentenceEncoder":

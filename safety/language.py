@@ -6,6 +6,7 @@ anything), and an English visitor told "I can only answer in English" would be
 badly served, so a message is read as another language only when it has at
 least MIN_WORDS words and the identifier is at least MIN_CONFIDENCE sure.
 """
+
 import re
 from functools import lru_cache
 from typing import Any
@@ -16,8 +17,33 @@ MIN_CONFIDENCE = 0.95
 # The languages visitors of an English-speaking practice are likely to write
 # in. Fewer candidates, fewer confusions on short messages (with all 97,
 # "are you a real person?" read as Romanian).
-CANDIDATES = ["en", "es", "fr", "de", "pt", "it", "nl", "pl", "ru", "uk", "ar", "fa", "tr",
-              "hi", "bn", "ur", "zh", "ja", "ko", "vi", "tl", "ht", "am", "he", "el"]
+CANDIDATES = [
+    "en",
+    "es",
+    "fr",
+    "de",
+    "pt",
+    "it",
+    "nl",
+    "pl",
+    "ru",
+    "uk",
+    "ar",
+    "fa",
+    "tr",
+    "hi",
+    "bn",
+    "ur",
+    "zh",
+    "ja",
+    "ko",
+    "vi",
+    "tl",
+    "ht",
+    "am",
+    "he",
+    "el",
+]
 # A word: letters only, two or more ("7f3a" in an id or a code is no word).
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
 # Two of these and a message is English, whatever the identifier says ("do

@@ -6,6 +6,7 @@ letters ("s u i c i d e"), expands contractions and applies the lexicon's
 regex rules, and squeezes long letter runs ("killlll" -> "kill").
 All the tables come from the lexicon data file.
 """
+
 import re
 import unicodedata
 from typing import Dict, List, Sequence, Tuple
@@ -46,7 +47,7 @@ class TextNormalizer:
         if not core:
             return " ".join(word)
         start = word.index(core)
-        lead, trail = word[:start], word[start + len(core):]
+        lead, trail = word[:start], word[start + len(core) :]
         if any(ch.isalpha() for ch in core) and not core.isalpha():
             core = self._unleet(core)
         parts: List[str] = [p for p in (lead.strip(), core, trail.strip()) if p]

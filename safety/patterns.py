@@ -10,6 +10,7 @@ A pattern is a sequence of elements separated by spaces:
 Long literal words also match misspellings (see `_allowed_edits`), and a
 masked token ("k*ll") matches a word of the same length with `*` as any letter.
 """
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,11 +56,7 @@ def compile_pattern(source: str) -> Tuple[Element, ...]:
         if chunk in GAPS:
             elements.append(GAPS[chunk])
             continue
-        alternatives = tuple(
-            tuple(_parse_term(word) for word in alt.split("_"))
-            for alt in chunk.split("|")
-            if alt
-        )
+        alternatives = tuple(tuple(_parse_term(word) for word in alt.split("_")) for alt in chunk.split("|") if alt)
         elements.append(alternatives)
     if not elements or isinstance(elements[0], int) or isinstance(elements[-1], int):
         raise ValueError(f"pattern must start and end with a word: {source!r}")
@@ -76,11 +73,7 @@ class Pattern:
     @property
     def terms(self) -> FrozenSet[Term]:
         return frozenset(
-            term
-            for element in self.elements
-            if not isinstance(element, int)
-            for alt in element
-            for term in alt
+            term for element in self.elements if not isinstance(element, int) for alt in element for term in alt
         )
 
 
@@ -155,17 +148,13 @@ class PatternMatcher:
                 self._by_first_term.setdefault(alt[0], []).append(p)
 
     def token_terms(self, tokens: Sequence[Token]) -> List[FrozenSet[Term]]:
-        return [
-            self._index.terms_of(t.text) | self._index.terms_of(t.lemma) for t in tokens
-        ]
+        return [self._index.terms_of(t.text) | self._index.terms_of(t.lemma) for t in tokens]
 
     def find(self, tokens: Sequence[Token], terms: Sequence[FrozenSet[Term]]) -> List[Match]:
         texts = [t.text for t in tokens]
         found = []
         for start, token_terms in enumerate(terms):
-            candidates = {
-                id(p): p for term in token_terms for p in self._by_first_term.get(term, ())
-            }
+            candidates = {id(p): p for term in token_terms for p in self._by_first_term.get(term, ())}
             for pattern in candidates.values():
                 end = _match_at(pattern.elements, 0, start, terms, texts)
                 if end is not None:
@@ -195,9 +184,7 @@ def _match_at(
                 return end
         return None
     for alt in element:
-        if pos + len(alt) <= len(terms) and all(
-            term in terms[pos + i] for i, term in enumerate(alt)
-        ):
+        if pos + len(alt) <= len(terms) and all(term in terms[pos + i] for i, term in enumerate(alt)):
             end = _match_at(elements, e + 1, pos + len(alt), terms, texts)
             if end is not None:
                 return end

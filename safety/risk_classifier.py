@@ -13,6 +13,7 @@ It can add a hit to the lexicon's verdict, never remove one (safety/assessment.p
 The model is a few numpy arrays and a JSON file in build/risk_classifier/,
 rebuilt by `make install` when the training data changes.
 """
+
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +40,14 @@ class RiskScore:
 
 
 class RiskClassifier:
-    def __init__(self, encoder: Optional[SentenceEncoder], coef: np.ndarray, intercept: np.ndarray,
-                 classes: Sequence[str], thresholds: Dict[str, float]) -> None:
+    def __init__(
+        self,
+        encoder: Optional[SentenceEncoder],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: Sequence[str],
+        thresholds: Dict[str, float],
+    ) -> None:
         self._encoder = encoder
         self._coef = coef
         self._intercept = intercept

@@ -10,6 +10,7 @@ Tiers:
         plus a short resources line. Negation softens, it never silences.
   none  nothing found
 """
+
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,9 +79,7 @@ class RiskDetector:
         self._clause_breaks = frozenset(str(b) for b in negation.get("clause_breaks", []))
         categories = lexicon["categories"]
         self.category_order: List[str] = list(categories)
-        self._third_person_subjects = frozenset(
-            categories.get(THIRD_PERSON, {}).get("third_person_subjects", [])
-        )
+        self._third_person_subjects = frozenset(categories.get(THIRD_PERSON, {}).get("third_person_subjects", []))
         self._topic_context = frozenset(lexicon.get("topic_context", []))
         # First-person words and the possessive that is no subject ("my friend").
         self._first_person = frozenset(lexicon.get("first_person", FIRST_PERSON))
@@ -91,17 +90,13 @@ class RiskDetector:
             for kind, key in (("hard", "hard"), ("topic", "topics"), ("soft", "soft"))
             for source in spec.get(key, [])
         ]
-        patterns += [
-            Pattern(source, IDIOM, "idiom", compile_pattern(source))
-            for source in lexicon.get("idioms", [])
-        ]
+        patterns += [Pattern(source, IDIOM, "idiom", compile_pattern(source)) for source in lexicon.get("idioms", [])]
         self._matcher = PatternMatcher(patterns)
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
-        self._context_matcher = PatternMatcher([
-            Pattern(source, "context", "context", compile_pattern(source))
-            for source in lexicon.get("context", [])
-        ])
+        self._context_matcher = PatternMatcher(
+            [Pattern(source, "context", "context", compile_pattern(source)) for source in lexicon.get("context", [])]
+        )
 
     @classmethod
     def load(
@@ -134,8 +129,7 @@ class RiskDetector:
         matches = self._matcher.find(tokens, terms)
         idioms = [m for m in matches if m.label == IDIOM]
         risks = [
-            m for m in matches
-            if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
+            m for m in matches if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
         ]
         if not risks:
             return RiskAssessment(idiom=bool(idioms))
@@ -169,7 +163,7 @@ class RiskDetector:
     def _clause_before(self, m: Match, tokens: Sequence[Token], window: int) -> List[Token]:
         """The tokens just before a match, back to the start of its clause."""
         before: List[Token] = []
-        for token in reversed(tokens[max(0, m.start - window): m.start]):
+        for token in reversed(tokens[max(0, m.start - window) : m.start]):
             if token.text in self._clause_breaks:
                 break
             before.append(token)
@@ -186,10 +180,7 @@ class RiskDetector:
         if any(self._is_negation_cue(i, tokens) for i in range(start, m.start)):
             return True
         own_terms = m.pattern.terms
-        return any(
-            self._is_negation_cue(i, tokens) and not (terms[i] & own_terms)
-            for i in range(m.start, m.end)
-        )
+        return any(self._is_negation_cue(i, tokens) and not (terms[i] & own_terms) for i in range(m.start, m.end))
 
     def _resolve_subject(self, m: Match, tokens: Sequence[Token]) -> Match:
         """'my brother took too many pills' is about someone else: third_person.
@@ -200,7 +191,7 @@ class RiskDetector:
         if m.label == THIRD_PERSON or THIRD_PERSON not in self.category_order:
             return m
         # "my uncle molested me": the visitor is the one it happens to.
-        if any(t.text in self._first_person for t in tokens[m.start: m.end + 1]):
+        if any(t.text in self._first_person for t in tokens[m.start : m.end + 1]):
             return m
         for token in self._clause_before(m, tokens, SUBJECT_WINDOW):
             if token.text in self._first_person and token.text not in self._possessive:

@@ -3,6 +3,7 @@ deprecation warnings kept in the DEBUG log (rasa_patches/quiet_warnings.py).
 
   .venv/bin/python scripts/action_server.py --actions actions --port 5055
 """
+
 import sys
 from pathlib import Path
 

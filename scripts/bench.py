@@ -21,6 +21,7 @@ baselines, the goal, met?) and writes it to reports/bench.md.
 
   python scripts/bench.py [--messages 240] [--seconds 30] [--reuse-models]
 """
+
 import argparse
 import json
 import os
@@ -59,8 +60,11 @@ def messages() -> List[str]:
     for name in ("nlu_holdout.yml", "nlu_holdout_conversation.yml"):
         for item in yaml.safe_load((ROOT / "tests" / "data" / name).read_text())["nlu"]:
             texts += [line[2:].strip() for line in item["examples"].splitlines() if line.startswith("- ")]
-    texts += [line.strip() for line in (ROOT / "tests" / "data" / "out_of_scope_holdout.txt").read_text().splitlines()
-              if line.strip() and not line.startswith("#")]
+    texts += [
+        line.strip()
+        for line in (ROOT / "tests" / "data" / "out_of_scope_holdout.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     risk = [e["text"] for e in yaml.safe_load((ROOT / "tests" / "data" / "crisis_corpus.yml").read_text())["risk"]]
     rng = random.Random(6)
     rng.shuffle(texts)
@@ -103,13 +107,14 @@ def train(name: str, config: Path, log: Callable[[str], None]) -> Result:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     model = OUT_DIR / f"{name}.tar.gz"
     model.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache, \
-            open(OUT_DIR / f"train-{name}.log", "w") as out:
+    with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache, open(OUT_DIR / f"train-{name}.log", "w") as out:
         started = time.monotonic()
         subprocess.run(
-            [str(BIN / "rasa"), "train", "--config", str(config), "--fixed-model-name", name,
-             "--out", str(OUT_DIR)],
-            cwd=ROOT, env={**BASE_ENV, "RASA_CACHE_DIRECTORY": cache}, stdout=out, stderr=subprocess.STDOUT,
+            [str(BIN / "rasa"), "train", "--config", str(config), "--fixed-model-name", name, "--out", str(OUT_DIR)],
+            cwd=ROOT,
+            env={**BASE_ENV, "RASA_CACHE_DIRECTORY": cache},
+            stdout=out,
+            stderr=subprocess.STDOUT,
             check=True,
         )
         seconds = time.monotonic() - started
@@ -118,16 +123,23 @@ def train(name: str, config: Path, log: Callable[[str], None]) -> Result:
     return result
 
 
-def serve_and_measure(name: str, result: Result, texts: List[str], args: argparse.Namespace,
-                      log: Callable[[str], None]) -> None:
+def serve_and_measure(
+    name: str, result: Result, texts: List[str], args: argparse.Namespace, log: Callable[[str], None]
+) -> None:
     stock = name == STOCK
     model = OUT_DIR / f"{'default' if stock else name}.tar.gz"
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
         action_env = {"ESCALATION_DB": str(Path(tmp) / "escalations.db")}
         credentials = Path(tmp) / "credentials.yml"
         credentials.write_text("rest:\n")  # stock: Rasa's own REST channel
-        servers = BenchServers(f"bench-{name}", model, Path(tmp), action_env=action_env, stock_rasa=stock,
-                               credentials=credentials if stock else None)
+        servers = BenchServers(
+            f"bench-{name}",
+            model,
+            Path(tmp),
+            action_env=action_env,
+            stock_rasa=stock,
+            credentials=credentials if stock else None,
+        )
         try:
             servers.bot.say("bench-first", texts[1])
             result.startup_s = time.monotonic() - servers.rasa_started
@@ -136,21 +148,27 @@ def serve_and_measure(name: str, result: Result, texts: List[str], args: argpars
             peak_actions = sample_memory(lambda: [servers.actions.pid])
 
             cpu = cpu_seconds(servers.rasa.pid), cpu_seconds(servers.actions.pid)
-            latencies, errors, elapsed = run_load(servers.bot.webhook, 1, texts, per_client=args.messages,
-                                                  turns=TURNS, prefix=f"{name}-one")
+            latencies, errors, elapsed = run_load(
+                servers.bot.webhook, 1, texts, per_client=args.messages, turns=TURNS, prefix=f"{name}-one"
+            )
             result.rasa_cpu_ms = (cpu_seconds(servers.rasa.pid) - cpu[0]) * 1000 / len(latencies)
             result.actions_cpu_ms = (cpu_seconds(servers.actions.pid) - cpu[1]) * 1000 / len(latencies)
             result.single = summary(latencies, errors, elapsed)
-            log(f"  {name}: 1 client, {len(latencies)} messages: p50 {result.single['p50']:.0f} ms, "
+            log(
+                f"  {name}: 1 client, {len(latencies)} messages: p50 {result.single['p50']:.0f} ms, "
                 f"p95 {result.single['p95']:.0f} ms, errors {len(errors)}; CPU per message: "
-                f"Rasa server {result.rasa_cpu_ms:.1f} ms, action server {result.actions_cpu_ms:.1f} ms")
+                f"Rasa server {result.rasa_cpu_ms:.1f} ms, action server {result.actions_cpu_ms:.1f} ms"
+            )
             for clients in args.clients:
-                latencies, errors, elapsed = run_load(servers.bot.webhook, clients, texts, seconds=args.seconds,
-                                                      turns=TURNS, prefix=f"{name}-c{clients}")
+                latencies, errors, elapsed = run_load(
+                    servers.bot.webhook, clients, texts, seconds=args.seconds, turns=TURNS, prefix=f"{name}-c{clients}"
+                )
                 result.concurrent[clients] = stats = summary(latencies, errors, elapsed)
-                log(f"  {name}: {clients} clients, {len(latencies)} messages in {elapsed:.0f} s: "
+                log(
+                    f"  {name}: {clients} clients, {len(latencies)} messages in {elapsed:.0f} s: "
                     f"{stats['rate']:.1f} msg/s, p50 {stats['p50']:.0f} ms, p95 {stats['p95']:.0f} ms, "
-                    f"errors {len(errors)} {sorted(set(errors))[:3]}")
+                    f"errors {len(errors)} {sorted(set(errors))[:3]}"
+                )
             result.rasa_mb, result.actions_mb = peak_rasa(), peak_actions()
             log(f"  {name}: peak memory: Rasa server {result.rasa_mb:.0f} MB, action server {result.actions_mb:.0f} MB")
         finally:
@@ -158,8 +176,13 @@ def serve_and_measure(name: str, result: Result, texts: List[str], args: argpars
 
 
 def summary(latencies: List[float], errors: List[str], elapsed: float) -> Dict[str, float]:
-    return {"n": len(latencies), "p50": percentile(latencies, 50) * 1000, "p95": percentile(latencies, 95) * 1000,
-            "rate": len(latencies) / elapsed, "errors": len(errors)}
+    return {
+        "n": len(latencies),
+        "p50": percentile(latencies, 50) * 1000,
+        "p95": percentile(latencies, 95) * 1000,
+        "rate": len(latencies) / elapsed,
+        "errors": len(errors),
+    }
 
 
 def table(project: Result, default: Result, stock: Result, args: argparse.Namespace) -> List[List[str]]:
@@ -167,11 +190,19 @@ def table(project: Result, default: Result, stock: Result, args: argparse.Namesp
     baseline, the goal, and whether it is met against each."""
     rows = []
 
-    def row(figure: str, value: Callable[[Result], float], fmt: str, goal: str = "", limit: float = 0,
-            at_most: bool = True) -> None:
+    def row(
+        figure: str, value: Callable[[Result], float], fmt: str, goal: str = "", limit: float = 0, at_most: bool = True
+    ) -> None:
         p, d, s = value(project), value(default), value(stock)
-        cells = [figure, fmt.format(p), fmt.format(d), f"{p / d:.2f}×" if d else "–",
-                 fmt.format(s), f"{p / s:.2f}×" if s else "–", goal]
+        cells = [
+            figure,
+            fmt.format(p),
+            fmt.format(d),
+            f"{p / d:.2f}×" if d else "–",
+            fmt.format(s),
+            f"{p / s:.2f}×" if s else "–",
+            goal,
+        ]
         for base in (d, s):
             met = None if not (limit and base) else (p / base <= limit if at_most else p / base >= limit)
             cells.append("" if met is None else ("yes" if met else "**no**"))
@@ -189,18 +220,42 @@ def table(project: Result, default: Result, stock: Result, args: argparse.Namesp
     row("Rasa server CPU per message (ms, 1 client)", lambda r: r.rasa_cpu_ms, "{:.1f}")
     row("action server CPU per message (ms, 1 client)", lambda r: r.actions_cpu_ms, "{:.1f}")
     for clients in args.clients:
-        row(f"{clients} clients: messages/s", lambda r: r.concurrent[clients]["rate"], "{:.1f}",
-            *(("≥ 2×", 2, False) if clients == 8 else ()))
-        row(f"{clients} clients: p95 (ms)", lambda r: r.concurrent[clients]["p95"], "{:.0f}")
-    errors = [int(r.single["errors"] + sum(c["errors"] for c in r.concurrent.values()))
-              for r in (project, default, stock)]
-    rows.append(["errors, all runs", str(errors[0]), str(errors[1]), "", str(errors[2]), "", "0",
-                 *(["yes" if errors[0] == 0 else "**no**"] * 2)])
+        row(
+            f"{clients} clients: messages/s",
+            lambda r, clients=clients: r.concurrent[clients]["rate"],
+            "{:.1f}",
+            *(("≥ 2×", 2, False) if clients == 8 else ()),
+        )
+        row(f"{clients} clients: p95 (ms)", lambda r, clients=clients: r.concurrent[clients]["p95"], "{:.0f}")
+    errors = [
+        int(r.single["errors"] + sum(c["errors"] for c in r.concurrent.values())) for r in (project, default, stock)
+    ]
+    rows.append(
+        [
+            "errors, all runs",
+            str(errors[0]),
+            str(errors[1]),
+            "",
+            str(errors[2]),
+            "",
+            "0",
+            *(["yes" if errors[0] == 0 else "**no**"] * 2),
+        ]
+    )
     return rows
 
 
-HEADER = ["figure", "project", "default", "ratio", "default on stock Rasa", "ratio", "goal", "met? (default)",
-          "met? (stock)"]
+HEADER = [
+    "figure",
+    "project",
+    "default",
+    "ratio",
+    "default on stock Rasa",
+    "ratio",
+    "goal",
+    "met? (default)",
+    "met? (stock)",
+]
 
 
 def markdown(rows: List[List[str]]) -> str:
@@ -217,11 +272,15 @@ def plain(rows: List[List[str]]) -> str:
 def machine() -> str:
     load = os.getloadavg()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip()
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit.strip()}{' + local changes' if dirty else ''}, "
-            f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"load average at start {load[0]:.1f}")
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return (
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"commit {commit.strip()}{' + local changes' if dirty else ''}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average at start {load[0]:.1f}"
+    )
 
 
 def main() -> None:
@@ -229,8 +288,11 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=240, help="single-client messages (default 240)")
     parser.add_argument("--seconds", type=float, default=30, help="length of each concurrent run (default 30)")
     parser.add_argument("--clients", type=lambda s: [int(c) for c in s.split(",")], default=[8, 32])
-    parser.add_argument("--reuse-models", action="store_true",
-                        help="skip training, use build/bench/*.tar.gz from an earlier run (no training figures)")
+    parser.add_argument(
+        "--reuse-models",
+        action="store_true",
+        help="skip training, use build/bench/*.tar.gz from an earlier run (no training figures)",
+    )
     parser.add_argument("--only", choices=sorted([*PIPELINES, STOCK]), help="measure one of them (development)")
     parser.add_argument("--report", type=Path, default=REPORT)
     args = parser.parse_args()
@@ -271,7 +333,8 @@ def main() -> None:
         f"Written by `make bench` (scripts/bench.py): {about}; took {time.monotonic() - started:.0f} s.\n"
         f"Single client: {args.messages} messages; concurrent runs: {args.seconds:.0f} s each, "
         f"each client a visitor of {TURNS} messages after another. Memory is the peak resident memory.\n\n"
-        + markdown(rows) + "\n"
+        + markdown(rows)
+        + "\n"
     )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(report)

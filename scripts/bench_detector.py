@@ -7,6 +7,7 @@ turns' verdicts), over the crisis corpus and the independent writers' lines.
 
 Usage: make bench-detector   (not a timed test: numbers depend on the machine)
 """
+
 import statistics
 import sys
 import time
@@ -43,8 +44,10 @@ def timed(stage: Callable[[str], object], texts: List[str]) -> List[float]:
 
 
 def report(name: str, timings: List[float]) -> None:
-    print(f"{name:<40} median {statistics.median(timings) * 1000:6.2f} ms   "
-          f"p99 {timings[int(len(timings) * 0.99)] * 1000:6.2f} ms   max {timings[-1] * 1000:6.2f} ms")
+    print(
+        f"{name:<40} median {statistics.median(timings) * 1000:6.2f} ms   "
+        f"p99 {timings[int(len(timings) * 0.99)] * 1000:6.2f} ms   max {timings[-1] * 1000:6.2f} ms"
+    )
 
 
 def main() -> None:
@@ -53,7 +56,9 @@ def main() -> None:
     print(f"load (lexicons, spaCy pipelines, encoder, classifier): {time.perf_counter() - started:.2f} s")
     texts = messages()
     print(f"messages: {len(texts)} x {ROUNDS} rounds, one thread")
-    earlier = [assessor.assess(t).as_dict() for t in ("I've been having a hard time", "what's the point", "ok", "thanks")]
+    earlier = [
+        assessor.assess(t).as_dict() for t in ("I've been having a hard time", "what's the point", "ok", "thanks")
+    ]
     report("English lexicon", timed(assessor.english.assess, texts))
     report("Spanish lexicon", timed(assessor.spanish.assess, texts))
     report("language identification", timed(language.identify, texts))

@@ -8,6 +8,7 @@ Spanish lexicon.
 
 Usage: python scripts/build_spacy_pipeline.py [OUTPUT_DIR]   (English; Spanish beside it)
 """
+
 import sys
 from pathlib import Path
 

@@ -8,6 +8,7 @@ content/practice.yml and content/crisis_resources.yml by `make install`.
 
 Usage: python scripts/build_widget_texts.py [OUTPUT]
 """
+
 import json
 import sys
 from pathlib import Path

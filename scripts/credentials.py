@@ -8,6 +8,7 @@ when it reads the file: they never land on disk.
 
 Usage: python scripts/credentials.py OUTPUT_FILE
 """
+
 import os
 import sys
 from pathlib import Path
@@ -17,8 +18,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 # The channels' names for people: the classes in channels/ extend Rasa's.
-NAMES = {"channels.rest.CheckedRestInput": "rest", "channels.socketio.CheckedSocketIOInput": "socketio",
-         "channels.slack.CheckedSlackInput": "slack", "channels.telegram.CheckedTelegramInput": "telegram"}
+NAMES = {
+    "channels.rest.CheckedRestInput": "rest",
+    "channels.socketio.CheckedSocketIOInput": "socketio",
+    "channels.slack.CheckedSlackInput": "slack",
+    "channels.telegram.CheckedTelegramInput": "telegram",
+}
 
 # connector -> (required variables, {credential key: variable}), optional keys below
 CONNECTORS: Dict[str, Dict[str, Any]] = {
@@ -29,8 +34,11 @@ CONNECTORS: Dict[str, Dict[str, Any]] = {
     },
     # Rasa's Telegram channel with a start-up fix and updates checked (channels/telegram.py).
     "channels.telegram.CheckedTelegramInput": {
-        "required": {"access_token": "TELEGRAM_TOKEN", "verify": "TELEGRAM_BOT_NAME",
-                     "webhook_url": "TELEGRAM_WEBHOOK_URL"},
+        "required": {
+            "access_token": "TELEGRAM_TOKEN",
+            "verify": "TELEGRAM_BOT_NAME",
+            "webhook_url": "TELEGRAM_WEBHOOK_URL",
+        },
         "optional": {},
     },
 }

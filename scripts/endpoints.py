@@ -23,6 +23,7 @@ exits 1 with one line naming the settings to check, and nothing is written.
 
 Usage: python scripts/endpoints.py OUTPUT_FILE [--no-check]
 """
+
 import os
 import sys
 from pathlib import Path
@@ -54,8 +55,10 @@ def _unused(env: Mapping[str, str], variables: tuple) -> None:
     host, *others = variables
     stray = [name for name in others if env.get(name)]
     if stray and not env.get(host):
-        raise SettingError(f"{', '.join(stray)} {'is' if len(stray) == 1 else 'are'} set but {host} is not: "
-                           f"set {host} too, or unset {', '.join(stray)}")
+        raise SettingError(
+            f"{', '.join(stray)} {'is' if len(stray) == 1 else 'are'} set but {host} is not: "
+            f"set {host} too, or unset {', '.join(stray)}"
+        )
 
 
 def tracker_store(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
@@ -67,8 +70,12 @@ def tracker_store(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     if missing:
         raise SettingError(f"DB_HOST is set: set {' and '.join(missing)} too")
     store: Dict[str, Any] = {
-        "type": STORE_TYPE, "dialect": "postgresql", "url": env["DB_HOST"],
-        "port": _number(env, "DB_PORT", 5432, 1, 65535), "db": env["DB_NAME"], "username": env["DB_USER"],
+        "type": STORE_TYPE,
+        "dialect": "postgresql",
+        "url": env["DB_HOST"],
+        "port": _number(env, "DB_PORT", 5432, 1, 65535),
+        "db": env["DB_NAME"],
+        "username": env["DB_USER"],
     }
     if env.get("DB_PASSWORD"):
         store["password"] = "${DB_PASSWORD}"
@@ -83,7 +90,8 @@ def lock_store(env: Mapping[str, str]) -> Optional[Dict[str, Any]]:
     if not env.get("REDIS_HOST"):
         return None
     store: Dict[str, Any] = {
-        "type": "components.lock_store.AtomicRedisLockStore", "url": env["REDIS_HOST"],
+        "type": "components.lock_store.AtomicRedisLockStore",
+        "url": env["REDIS_HOST"],
         "port": _number(env, "REDIS_PORT", 6379, 1, 65535),
         "db": _number(env, "REDIS_DB", 1, 0, 1_000_000),
     }
@@ -118,23 +126,34 @@ def check_postgres(env: Mapping[str, str]) -> None:
     where = f"{store['url']}:{store['port']}"
     try:
         psycopg2.connect(
-            host=store["url"], port=store["port"], dbname=store["db"], user=store["username"],
-            password=env.get("DB_PASSWORD") or None, sslmode=env.get("DB_SSLMODE") or None,
+            host=store["url"],
+            port=store["port"],
+            dbname=store["db"],
+            user=store["username"],
+            password=env.get("DB_PASSWORD") or None,
+            sslmode=env.get("DB_SSLMODE") or None,
             connect_timeout=TIMEOUT_SECONDS,
         ).close()
     except psycopg2.Error as error:
         reason = _first_line(error)
         if "authentication failed" in reason or "password" in reason:
-            raise SettingError(f"Cannot log in to the PostgreSQL conversation store at {where} as "
-                               f"{store['username']!r} (set by DB_USER/DB_PASSWORD): {reason}") from None
+            raise SettingError(
+                f"Cannot log in to the PostgreSQL conversation store at {where} as "
+                f"{store['username']!r} (set by DB_USER/DB_PASSWORD): {reason}"
+            ) from None
         if f'database "{store["db"]}" does not exist' in reason:
-            raise SettingError(f"The PostgreSQL conversation store at {where} has no database "
-                               f"{store['db']!r} (set by DB_NAME): {reason}") from None
+            raise SettingError(
+                f"The PostgreSQL conversation store at {where} has no database "
+                f"{store['db']!r} (set by DB_NAME): {reason}"
+            ) from None
         if f'role "{store["username"]}" does not exist' in reason:
-            raise SettingError(f"The PostgreSQL conversation store at {where} has no user "
-                               f"{store['username']!r} (set by DB_USER): {reason}") from None
-        raise SettingError(f"Cannot reach the PostgreSQL conversation store at {where} "
-                           f"(set by DB_HOST/DB_PORT): {reason}") from None
+            raise SettingError(
+                f"The PostgreSQL conversation store at {where} has no user "
+                f"{store['username']!r} (set by DB_USER): {reason}"
+            ) from None
+        raise SettingError(
+            f"Cannot reach the PostgreSQL conversation store at {where} (set by DB_HOST/DB_PORT): {reason}"
+        ) from None
 
 
 def check_redis(env: Mapping[str, str]) -> None:
@@ -145,20 +164,28 @@ def check_redis(env: Mapping[str, str]) -> None:
     if not store:
         return
     where = f"{store['url']}:{store['port']}"
-    client = redis.Redis(host=store["url"], port=store["port"], db=store["db"],
-                         password=env.get("REDIS_PASSWORD") or None,
-                         socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS)
+    client = redis.Redis(
+        host=store["url"],
+        port=store["port"],
+        db=store["db"],
+        password=env.get("REDIS_PASSWORD") or None,
+        socket_connect_timeout=TIMEOUT_SECONDS,
+        socket_timeout=TIMEOUT_SECONDS,
+    )
     try:
         client.ping()
     except redis.AuthenticationError as error:
-        raise SettingError(f"Cannot log in to the Redis lock store at {where} "
-                           f"(set by REDIS_PASSWORD): {_first_line(error)}") from None
+        raise SettingError(
+            f"Cannot log in to the Redis lock store at {where} (set by REDIS_PASSWORD): {_first_line(error)}"
+        ) from None
     except redis.ResponseError as error:
-        raise SettingError(f"The Redis lock store at {where} refused database {store['db']} "
-                           f"(set by REDIS_DB): {_first_line(error)}") from None
+        raise SettingError(
+            f"The Redis lock store at {where} refused database {store['db']} (set by REDIS_DB): {_first_line(error)}"
+        ) from None
     except redis.RedisError as error:
-        raise SettingError(f"Cannot reach the Redis lock store at {where} "
-                           f"(set by REDIS_HOST/REDIS_PORT): {_first_line(error)}") from None
+        raise SettingError(
+            f"Cannot reach the Redis lock store at {where} (set by REDIS_HOST/REDIS_PORT): {_first_line(error)}"
+        ) from None
     finally:
         client.close()
 

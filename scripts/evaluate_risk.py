@@ -16,6 +16,7 @@ context step as the action server (safety/assessment.py).
 
 Usage: python scripts/evaluate_risk.py [--blind]   -> reports/risk_evaluation*.md and .json
 """
+
 import argparse
 import json
 import sys
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from safety.assessment import RiskAssessor  # noqa: E402
-from safety.risk_detector import HARD, NONE, SOFT, RiskAssessment  # noqa: E402
+from safety.risk_detector import HARD, SOFT, RiskAssessment  # noqa: E402
 
 REPORTS = ROOT / "reports"
 Verdict = Callable[[str], RiskAssessment]
@@ -97,28 +98,47 @@ def score_conversations(assessor: RiskAssessor, conversations: List[Dict[str, An
         else:
             ok = not hard_turns
             benign.append(ok)
-        details.append({"turns": len(c["turns"]), "expected": expected, "crisis_at_turns": hard_turns,
-                        "passed": ok, **({"persona": c["persona"]} if c.get("persona") else {})})
+        details.append(
+            {
+                "turns": len(c["turns"]),
+                "expected": expected,
+                "crisis_at_turns": hard_turns,
+                "passed": ok,
+                **({"persona": c["persona"]} if c.get("persona") else {}),
+            }
+        )
     return {"risky_reached": rate(risky), "benign_without_crisis": rate(benign), "details": details}
 
 
 def corpus_items() -> List[Dict[str, Any]]:
     corpus = yaml.safe_load((ROOT / "tests" / "data" / "crisis_corpus.yml").read_text(encoding="utf-8"))
-    negated_then_risk = [{**e, "label": "risk", "kind": "negated_then_risk"} for e in corpus.get("negated_then_risk") or []]
-    return ([{**e, "label": e["category"]} for e in corpus["risk"]] + negated_then_risk
-            + [{"text": e["text"], "label": "none"} for e in corpus["benign"]])
+    negated_then_risk = [
+        {**e, "label": "risk", "kind": "negated_then_risk"} for e in corpus.get("negated_then_risk") or []
+    ]
+    return (
+        [{**e, "label": e["category"]} for e in corpus["risk"]]
+        + negated_then_risk
+        + [{"text": e["text"], "label": "none"} for e in corpus["benign"]]
+    )
 
 
 def published(assessor: RiskAssessor, verdicts: Dict[str, Verdict]) -> Dict[str, Any]:
     data = yaml.safe_load((ROOT / "tests" / "data" / "published_prompts.yml").read_text(encoding="utf-8"))
     out = {}
     for source, spec in data["sources"].items():
-        items = [{"text": m["text"], "label": m.get("category", "risk") if m["expected"] == "crisis" else "none"}
-                 for m in spec.get("messages", [])]
+        items = [
+            {"text": m["text"], "label": m.get("category", "risk") if m["expected"] == "crisis" else "none"}
+            for m in spec.get("messages", [])
+        ]
         out[source] = {
-            "citation": spec["citation"], "licence": spec["licence"],
+            "citation": spec["citation"],
+            "licence": spec["licence"],
             **({"messages": score_messages(items, verdicts, "label")} if items else {}),
-            **({"conversations": score_conversations(assessor, spec["conversations"])} if spec.get("conversations") else {}),
+            **(
+                {"conversations": score_conversations(assessor, spec["conversations"])}
+                if spec.get("conversations")
+                else {}
+            ),
         }
     return out
 
@@ -143,33 +163,47 @@ def message_table(title: str, scored: Dict[str, Any]) -> List[str]:
     for g in groups:
         lines.append(f"| crisis reply: {g} | " + " | ".join(pct(m["risk"].get(g)) for m in scored.values()) + " |")
     if any("spanish_reply" in m for m in scored.values()):
-        lines.append("| crisis reply in Spanish | " + " | ".join(pct(m.get("spanish_reply")) for m in scored.values()) + " |")
+        lines.append(
+            "| crisis reply in Spanish | " + " | ".join(pct(m.get("spanish_reply")) for m in scored.values()) + " |"
+        )
     for key, label in (("benign_hard", "benign: crisis reply"), ("benign_soft", "benign: resources line")):
         lines.append(f"| {label} | " + " | ".join(pct(m[key]) for m in scored.values()) + " |")
     return lines + [""]
 
 
 def conversation_lines(title: str, scored: Dict[str, Any]) -> List[str]:
-    return [f"### {title}", "",
-            f"- risky conversations reaching the crisis reply: {pct(scored['risky_reached'])}",
-            f"- benign conversations without one: {pct(scored['benign_without_crisis'])}", ""]
+    return [
+        f"### {title}",
+        "",
+        f"- risky conversations reaching the crisis reply: {pct(scored['risky_reached'])}",
+        f"- benign conversations without one: {pct(scored['benign_without_crisis'])}",
+        "",
+    ]
 
 
 def render(results: Dict[str, Any]) -> str:
-    lines = ["# Risk detection: lexicon, classifier and both", "",
-             "Written by `make eval-risk` (scripts/evaluate_risk.py). \"Crisis reply\" is the hard tier; "
-             "\"resources line\" the soft tier (the normal answer plus one line of support). Conversations "
-             "run through the context step. No message text is shown.", ""]
+    lines = [
+        "# Risk detection: lexicon, classifier and both",
+        "",
+        'Written by `make eval-risk` (scripts/evaluate_risk.py). "Crisis reply" is the hard tier; '
+        '"resources line" the soft tier (the normal answer plus one line of support). Conversations '
+        "run through the context step. No message text is shown.",
+        "",
+    ]
     if "corpus" in results:
         lines += message_table("The team's own corpus (tests/data/crisis_corpus.yml)", results["corpus"])
     if "writers" in results:
         w = results["writers"]
-        lines += ["### Independent writers (data/risk/), classifier alone, leave-one-writer-out", "",
-                  f"Thresholds: hard {w['thresholds']['hard']:.3f}, soft {w['thresholds']['soft']:.3f}, "
-                  f"context {w['thresholds']['context']:.3f}. Crisis reply on risk lines "
-                  f"{100 * w['recall_hard']:.1f} %, resources line or more {100 * w['recall_soft']:.1f} %; "
-                  f"benign lines (mostly hard negatives) with a crisis reply {100 * w['benign_hard']:.1f} %, "
-                  f"with a resources line {100 * w['benign_soft']:.1f} %.", ""]
+        lines += [
+            "### Independent writers (data/risk/), classifier alone, leave-one-writer-out",
+            "",
+            f"Thresholds: hard {w['thresholds']['hard']:.3f}, soft {w['thresholds']['soft']:.3f}, "
+            f"context {w['thresholds']['context']:.3f}. Crisis reply on risk lines "
+            f"{100 * w['recall_hard']:.1f} %, resources line or more {100 * w['recall_soft']:.1f} %; "
+            f"benign lines (mostly hard negatives) with a crisis reply {100 * w['benign_hard']:.1f} %, "
+            f"with a resources line {100 * w['benign_soft']:.1f} %.",
+            "",
+        ]
     for source, r in results.get("published", {}).items():
         lines += [f"### Published: {source}", "", f"{r['citation']} Licence: {r['licence']}", ""]
         if "messages" in r:
@@ -198,8 +232,12 @@ def main() -> None:
     }
     name = "risk_evaluation"
     if args.blind:
-        results = {"blind": {path.stem: blind(assessor, verdicts, path)
-                             for path in sorted((ROOT / "tests" / "data" / "blind").glob("*.yml"))}}
+        results = {
+            "blind": {
+                path.stem: blind(assessor, verdicts, path)
+                for path in sorted((ROOT / "tests" / "data" / "blind").glob("*.yml"))
+            }
+        }
         name = "risk_evaluation_blind"
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / f"{name}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -4,6 +4,7 @@ soak (scripts/soak.py) and the benchmark (scripts/bench.py).
 run_load() sends messages from concurrent visitors, each in its own
 conversation, each waiting for its reply before sending the next message.
 """
+
 import asyncio
 import os
 import time
@@ -29,17 +30,26 @@ def reply_error(status: int, body) -> Optional[str]:
     return None
 
 
-async def _visitor(session: aiohttp.ClientSession, url: str, name: str, texts: Sequence[str],
-                   count: Optional[int], turns: int, until: float,
-                   latencies: List[float], errors: List[str]) -> None:
+async def _visitor(
+    session: aiohttp.ClientSession,
+    url: str,
+    name: str,
+    texts: Sequence[str],
+    count: Optional[int],
+    turns: int,
+    until: float,
+    latencies: List[float],
+    errors: List[str],
+) -> None:
     i = 0
     while (count is None or i < count) and time.monotonic() < until:
         # After `turns` messages the visitor leaves and a new one arrives.
         sender = f"{name}-{i // turns}"
         start = time.monotonic()
         try:
-            async with session.post(url, json={"sender": sender, "message": texts[i % len(texts)]},
-                                    timeout=aiohttp.ClientTimeout(total=30)) as response:
+            async with session.post(
+                url, json={"sender": sender, "message": texts[i % len(texts)]}, timeout=aiohttp.ClientTimeout(total=30)
+            ) as response:
                 body = await response.json(content_type=None)
                 error = reply_error(response.status, body)
         except Exception as exception:  # noqa: BLE001 - every failure counts
@@ -50,18 +60,30 @@ async def _visitor(session: aiohttp.ClientSession, url: str, name: str, texts: S
         i += 1
 
 
-async def _load(url: str, clients: int, texts: Sequence[str], per_client: Optional[int],
-                seconds: float, turns: int, prefix: str) -> Tuple[List[float], List[str], float]:
+async def _load(
+    url: str, clients: int, texts: Sequence[str], per_client: Optional[int], seconds: float, turns: int, prefix: str
+) -> Tuple[List[float], List[str], float]:
     latencies: List[float] = []
     errors: List[str] = []
     started = time.monotonic()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        await asyncio.gather(*(
-            # Each visitor starts at a different place in the list of messages.
-            _visitor(session, url, f"{prefix}-{n}", rotate(texts, n * len(texts) // clients),
-                     per_client, turns, started + seconds, latencies, errors)
-            for n in range(clients)
-        ))
+        await asyncio.gather(
+            *(
+                # Each visitor starts at a different place in the list of messages.
+                _visitor(
+                    session,
+                    url,
+                    f"{prefix}-{n}",
+                    rotate(texts, n * len(texts) // clients),
+                    per_client,
+                    turns,
+                    started + seconds,
+                    latencies,
+                    errors,
+                )
+                for n in range(clients)
+            )
+        )
     return latencies, errors, time.monotonic() - started
 
 
@@ -70,8 +92,15 @@ def rotate(items: Sequence[str], n: int) -> List[str]:
     return list(items[n:]) + list(items[:n])
 
 
-def run_load(url: str, clients: int, texts: Sequence[str], per_client: Optional[int] = None,
-             seconds: float = 3600, turns: int = 10 ** 9, prefix: str = "load") -> Tuple[List[float], List[str], float]:
+def run_load(
+    url: str,
+    clients: int,
+    texts: Sequence[str],
+    per_client: Optional[int] = None,
+    seconds: float = 3600,
+    turns: int = 10**9,
+    prefix: str = "load",
+) -> Tuple[List[float], List[str], float]:
     """`clients` concurrent visitors, each sending `per_client` messages (or
     until `seconds` have passed) and starting a new conversation every `turns`
     messages. Returns (latencies in seconds, errors, elapsed seconds)."""
@@ -86,6 +115,7 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 
 # --- Memory -------------------------------------------------------------------
+
 
 def _status_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -114,6 +144,7 @@ def memory_mb(pid: int, peak: bool = False) -> float:
 def sample_memory(pids: Callable[[], Sequence[int]], every: float = 0.5) -> Callable[[], float]:
     """Polls the summed RSS of pids() in a thread; the returned function stops it and gives the peak MB."""
     import threading
+
     peak = [0.0]
     stop = threading.Event()
 
@@ -132,6 +163,7 @@ def sample_memory(pids: Callable[[], Sequence[int]], every: float = 0.5) -> Call
         stop.set()
         thread.join()
         return peak[0]
+
     return finish
 
 

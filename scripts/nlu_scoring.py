@@ -5,6 +5,7 @@ scripts/evaluate.py (`make eval`: the project's pipeline next to Rasa's
 default one). Everything here works on Rasa parse results, the dicts that
 `Agent.parse_message` returns ({"intent": {"name", "confidence"}, ...}).
 """
+
 import asyncio
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -16,8 +17,10 @@ TEST_DATA = ROOT / "tests" / "data"
 # Hold-out NLU splits (never trained on), in Rasa's NLU YAML format.
 # nlu_holdout_blind.yml is the untouched blind split; nlu_holdout_topics.yml
 # was looked at while tuning the topic intents (see its header).
-HOLDOUT_FILES = [TEST_DATA / name for name in (
-    "nlu_holdout.yml", "nlu_holdout_conversation.yml", "nlu_holdout_topics.yml", "nlu_holdout_blind.yml")]
+HOLDOUT_FILES = [
+    TEST_DATA / name
+    for name in ("nlu_holdout.yml", "nlu_holdout_conversation.yml", "nlu_holdout_topics.yml", "nlu_holdout_blind.yml")
+]
 OUT_OF_SCOPE_FILE = TEST_DATA / "out_of_scope_holdout.txt"
 CRISIS_CORPUS_FILE = TEST_DATA / "crisis_corpus.yml"
 ANSWERS_FILE = ROOT / "content" / "answers.yml"
@@ -65,6 +68,7 @@ def parser(model_path: Path) -> Callable[[List[str]], List[Parse]]:
     def parse(texts: List[str]) -> List[Parse]:
         async def all_of_them() -> List[Parse]:
             return [await agent.parse_message(t) for t in texts]
+
         return asyncio.run(all_of_them())
 
     return parse

@@ -13,6 +13,7 @@ project's patches installed and without JAX.
 
   .venv/bin/python scripts/rasa_server.py run -m models/faq.tar.gz ...
 """
+
 import sys
 from pathlib import Path
 

@@ -8,6 +8,7 @@ endpoints.yml, or PostgreSQL when DB_HOST and the other DB_* variables are set
   python scripts/retention.py --sender visitor-123
   python scripts/retention.py --sender visitor-123 --endpoints other-endpoints.yml
 """
+
 import argparse
 import os
 import sys
@@ -69,8 +70,12 @@ def main() -> None:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--older-than-days", type=float, metavar="N")
     group.add_argument("--sender", metavar="SENDER_ID")
-    parser.add_argument("--endpoints", type=Path, metavar="FILE",
-                        help="an endpoints file (default: endpoints.yml, or PostgreSQL from DB_*)")
+    parser.add_argument(
+        "--endpoints",
+        type=Path,
+        metavar="FILE",
+        help="an endpoints file (default: endpoints.yml, or PostgreSQL from DB_*)",
+    )
     args = parser.parse_args()
     try:
         if not args.endpoints:
@@ -88,8 +93,10 @@ def main() -> None:
     if args.sender:
         print(f"Deleted {delete_sender(engine, args.sender)} events of conversation {args.sender!r}.")
     else:
-        print(f"Deleted {delete_older_than(engine, args.older_than_days)} events of conversations "
-              f"older than {args.older_than_days:g} days.")
+        print(
+            f"Deleted {delete_older_than(engine, args.older_than_days)} events of conversations "
+            f"older than {args.older_than_days:g} days."
+        )
 
 
 if __name__ == "__main__":

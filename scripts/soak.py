@@ -6,6 +6,7 @@ throughput, latency, errors (must be 0) and the Rasa server's memory growth.
 
   python scripts/soak.py [--clients 32] [--seconds 120]
 """
+
 import argparse
 import os
 import signal
@@ -25,15 +26,20 @@ MESSAGES = [
     "is it weird that I feel attached to my counsellor",
     "my therapist seems bored, what now?",
     "how do therapists avoid burnout",
-    "hello", "thanks", "what are your hours?", "tell me more",
-    "what's the weather tomorrow", "i wanna kms",
+    "hello",
+    "thanks",
+    "what are your hours?",
+    "tell me more",
+    "what's the weather tomorrow",
+    "i wanna kms",
 ]
 
 
 def rasa_pid(port: int) -> int:
     # scripts/run.sh starts `scripts/rasa_server.py run -m models/faq.tar.gz --port PORT ...`
-    out = subprocess.run(["pgrep", "-f", f"rasa_server.py run -m models/faq.tar.gz --port {port}"],
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        ["pgrep", "-f", f"rasa_server.py run -m models/faq.tar.gz --port {port}"], capture_output=True, text=True
+    ).stdout.split()
     return int(out[0])
 
 
@@ -44,14 +50,21 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5305)
     args = parser.parse_args()
     env = {**os.environ, "RASA_PORT": str(args.port), "WEB_PORT": str(args.port + 3000)}
-    server = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        ["bash", "scripts/run.sh"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{args.port}/webhooks/rest/webhook"
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             try:
                 import urllib.request
+
                 urllib.request.urlopen(f"http://127.0.0.1:{args.port}/", timeout=1)
                 break
             except OSError:
@@ -64,10 +77,11 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"{args.clients} clients for {args.seconds:.0f} s: {len(latencies)} messages, "
-          f"{len(latencies) / args.seconds:.1f} msg/s")
-    print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
-          f"p95 {percentile(latencies, 95) * 1000:.0f} ms")
+    print(
+        f"{args.clients} clients for {args.seconds:.0f} s: {len(latencies)} messages, "
+        f"{len(latencies) / args.seconds:.1f} msg/s"
+    )
+    print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {percentile(latencies, 95) * 1000:.0f} ms")
     print(f"errors: {len(errors)} {sorted(set(errors))[:5]}")
     print(f"Rasa server memory: {before:.0f} MB -> {after:.0f} MB ({after - before:+.0f} MB)")
 

@@ -21,6 +21,7 @@ The final model is then trained on everything.
 
 Usage: python scripts/train_risk_classifier.py [OUTPUT_DIR]
 """
+
 import json
 import sys
 from pathlib import Path
@@ -112,12 +113,14 @@ def curve(scores: np.ndarray, is_risk: np.ndarray) -> List[Dict[str, float]]:
     points = []
     for t in np.round(np.arange(0.05, 1.0, 0.05), 2):
         flagged = scores >= t
-        points.append({
-            "threshold": float(t),
-            "recall": float(flagged[is_risk].mean()),
-            "false_alarms": float(flagged[~is_risk].mean()),
-            "precision": float(is_risk[flagged].mean()) if flagged.any() else 1.0,
-        })
+        points.append(
+            {
+                "threshold": float(t),
+                "recall": float(flagged[is_risk].mean()),
+                "false_alarms": float(flagged[~is_risk].mean()),
+                "precision": float(is_risk[flagged].mean()) if flagged.any() else 1.0,
+            }
+        )
     return points
 
 
@@ -140,8 +143,16 @@ def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
     by_writer = {
         writer: {
             "lines": int(sum(1 for g in groups if g == writer)),
-            "risk_recall_hard": float(np.mean([s >= thresholds["hard"] for s, r, g in zip(oof, is_risk, groups) if g == writer and r] or [1.0])),
-            "benign_hard": float(np.mean([s >= thresholds["hard"] for s, r, g in zip(oof, is_risk, groups) if g == writer and not r] or [0.0])),
+            "risk_recall_hard": float(
+                np.mean(
+                    [s >= thresholds["hard"] for s, r, g in zip(oof, is_risk, groups) if g == writer and r] or [1.0]
+                )
+            ),
+            "benign_hard": float(
+                np.mean(
+                    [s >= thresholds["hard"] for s, r, g in zip(oof, is_risk, groups) if g == writer and not r] or [0.0]
+                )
+            ),
         }
         for writer in sorted(set(groups))
     }
@@ -168,5 +179,7 @@ if __name__ == "__main__":
     meta = train(out)
     summary = meta["out_of_fold_by_writer"]
     print(f"Risk classifier written to {out}: {meta['training_lines']} lines, thresholds {meta['thresholds']}")
-    print("Out of fold by writer: recall hard {recall_hard:.3f} soft {recall_soft:.3f}, "
-          "benign hard {benign_hard:.3f} soft {benign_soft:.3f}".format(**summary))
+    print(
+        "Out of fold by writer: recall hard {recall_hard:.3f} soft {recall_soft:.3f}, "
+        "benign hard {benign_hard:.3f} soft {benign_soft:.3f}".format(**summary)
+    )

@@ -4,6 +4,7 @@ Server fixtures start the real action server (rasa-sdk) and the real Rasa
 server (`rasa run`) on free ports, talk to them over HTTP, and stop them.
 Their logs go to tests/artifacts/ (also scanned by the privacy test).
 """
+
 import functools
 import json
 import os
@@ -86,7 +87,11 @@ def trained_model(tmp_path_factory) -> Path:
     with open(ARTIFACTS / "train.log", "w") as log:
         subprocess.run(
             [*RASA, "train", "--fixed-model-name", "test", "--out", str(out)],
-            cwd=ROOT, env=env, check=True, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     return out / "test.tar.gz"
 
@@ -134,11 +139,21 @@ class ProcessGroup:
 class Servers(ProcessGroup):
     """Starts an action server (optional) and a Rasa server; stops both."""
 
-    def __init__(self, name: str, model: Path, tmp: Path, action_env: Optional[Dict[str, str]] = None,
-                 with_actions: bool = True, tracker_db: Optional[Path] = None,
-                 cors: Optional[List[str]] = None, credentials: Optional[Path] = None,
-                 rasa_env: Optional[Dict[str, str]] = None, rasa_args: Optional[List[str]] = None,
-                 action_url: Optional[str] = None, stock_rasa: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        model: Path,
+        tmp: Path,
+        action_env: Optional[Dict[str, str]] = None,
+        with_actions: bool = True,
+        tracker_db: Optional[Path] = None,
+        cors: Optional[List[str]] = None,
+        credentials: Optional[Path] = None,
+        rasa_env: Optional[Dict[str, str]] = None,
+        rasa_args: Optional[List[str]] = None,
+        action_url: Optional[str] = None,
+        stock_rasa: bool = False,
+    ) -> None:
         """stock_rasa: plain `rasa run` with Rasa's own SQL store and responses,
         none of the project's Rasa extensions (components/): the benchmark's
         "what a Rasa user gets" baseline."""
@@ -148,8 +163,16 @@ class Servers(ProcessGroup):
         actions_port = free_port()
         if with_actions:
             actions = self._start(
-                [str(BIN / "python"), str(ROOT / "scripts" / "action_server.py"), "--actions", "actions", "--port", str(actions_port)],
-                self.logs[0], {**BASE_ENV, **(action_env or {})},
+                [
+                    str(BIN / "python"),
+                    str(ROOT / "scripts" / "action_server.py"),
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(actions_port),
+                ],
+                self.logs[0],
+                {**BASE_ENV, **(action_env or {})},
             )
             wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions)
         endpoints = tmp / f"{name}-endpoints.yml"
@@ -158,20 +181,30 @@ class Servers(ProcessGroup):
         endpoints.write_text(
             f'action_endpoint:\n  url: "{action_url}"\n'
             f'tracker_store:\n  type: {"SQL" if stock_rasa else PROJECT_STORE}\n  dialect: "sqlite"\n'
-            f'  db: "{self.tracker_db}"\n'
-            + ("" if stock_rasa else f'nlg:\n  type: {PROJECT_NLG}\n')
+            f'  db: "{self.tracker_db}"\n' + ("" if stock_rasa else f"nlg:\n  type: {PROJECT_NLG}\n")
         )
         rasa_port = free_port()
         launcher = [str(BIN / "rasa")] if stock_rasa else RASA
         rasa = self._start(
-            [*launcher, "run", "-m", str(model), "--port", str(rasa_port),
-             "--credentials", str(credentials or ROOT / "credentials.yml"), "--endpoints", str(endpoints)]
-            + (["--cors", *cors] if cors else []) + (rasa_args or []),
-            self.logs[1], rasa_env or BASE_ENV,
+            [
+                *launcher,
+                "run",
+                "-m",
+                str(model),
+                "--port",
+                str(rasa_port),
+                "--credentials",
+                str(credentials or ROOT / "credentials.yml"),
+                "--endpoints",
+                str(endpoints),
+            ]
+            + (["--cors", *cors] if cors else [])
+            + (rasa_args or []),
+            self.logs[1],
+            rasa_env or BASE_ENV,
         )
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa)
         self.bot = Bot(f"http://127.0.0.1:{rasa_port}")
-
 
 
 def serve_in_background(handler: Any) -> Tuple[ThreadingHTTPServer, str]:
@@ -285,6 +318,7 @@ class FakeApi:
             def _parse(self, raw: str) -> Dict[str, Any]:
                 import re
                 from urllib.parse import parse_qs
+
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     return json.loads(raw or "{}")
                 if "multipart/form-data" in self.headers.get("Content-Type", ""):
@@ -310,9 +344,15 @@ class FakeApi:
         if method == "sendMessage" and str(body.get("chat_id")) == str(BLOCKED_CHAT_ID):
             return {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
         if method == "sendMessage":
-            return {"ok": True, "result": {"message_id": len(self.calls), "date": 0,
-                                           "chat": {"id": int(body.get("chat_id", 1)), "type": "private"},
-                                           "text": body.get("text", "")}}
+            return {
+                "ok": True,
+                "result": {
+                    "message_id": len(self.calls),
+                    "date": 0,
+                    "chat": {"id": int(body.get("chat_id", 1)), "type": "private"},
+                    "text": body.get("text", ""),
+                },
+            }
         return {"ok": True, "result": True}
 
     def sent_texts(self, method: str) -> List[str]:
@@ -335,10 +375,13 @@ def channel_servers(trained_model, fake_api, tmp_path_factory) -> Iterator[Serve
     """Rasa with REST, socket.io, Slack and Telegram, as `make run` configures it."""
     env = {
         **BASE_ENV,
-        "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "TELEGRAM_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_BOT_NAME": BOT_NAME,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_BOT_NAME": BOT_NAME,
         "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
-        "FAKE_SLACK_API": fake_api.url + "/api/", "FAKE_TELEGRAM_API": fake_api.url,
+        "FAKE_SLACK_API": fake_api.url + "/api/",
+        "FAKE_TELEGRAM_API": fake_api.url,
         "PYTHONPATH": str(ROOT / "tests" / "fake_apis"),
     }
     tmp = tmp_path_factory.mktemp("channels")

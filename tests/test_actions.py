@@ -1,4 +1,5 @@
 """Custom actions, run with rasa-sdk's real Tracker and CollectingDispatcher."""
+
 import asyncio
 import sqlite3
 from typing import Any, Dict, List, Optional
@@ -9,33 +10,44 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import escalation_log
-from practice import content, crisis_resources
 from actions.conversation import ActionSmallTalk
 from actions.crisis import ActionCrisisReply
 from actions.faq import ActionAnswerFaq, ActionTellMore
 from actions.practice_contact import ActionClinicalBoundary, ActionPracticeContact
+from practice import content, crisis_resources
 from tests.test_content import FAQ_INTENTS
 
 SOFT_LINE_MARK = "If things ever feel like too much"
 ANSWERED = SlotSet("reply_pending", False)  # every reply tells the rules it went out
 
 
-def tracker_for(text: str, intent: Optional[str], slots: Optional[Dict[str, Any]] = None,
-                risk: Optional[Dict[str, Any]] = None, ranking: Optional[List[Dict[str, Any]]] = None) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
-              "intent_ranking": ranking or []}
+def tracker_for(
+    text: str,
+    intent: Optional[str],
+    slots: Optional[Dict[str, Any]] = None,
+    risk: Optional[Dict[str, Any]] = None,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": [],
+        "intent_ranking": ranking or [],
+    }
     if risk is not None:
         latest["risk"] = risk
-    return Tracker.from_dict({
-        "sender_id": "test-visitor",
-        "slots": slots or {},
-        "latest_message": latest,
-        "events": [],
-        "paused": False,
-        "followup_action": None,
-        "active_loop": {},
-        "latest_action_name": "action_listen",
-    })
+    return Tracker.from_dict(
+        {
+            "sender_id": "test-visitor",
+            "slots": slots or {},
+            "latest_message": latest,
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
 
 
 def run(action, tracker: Tracker):
@@ -67,7 +79,9 @@ def test_each_article_section_intent_gets_its_section(intent):
 
 
 def test_tell_me_more_expands_the_last_answer_with_the_related_section():
-    messages, events = run(ActionTellMore(), tracker_for("tell me more", "ask_more", {"last_topic": "ask_personal_connection"}))
+    messages, events = run(
+        ActionTellMore(), tracker_for("tell me more", "ask_more", {"last_topic": "ask_personal_connection"})
+    )
     assert messages[0]["text"] == content.answers()["article"]["ask_boundaries"]["answer"]
     assert events == [SlotSet("last_topic", "ask_boundaries"), ANSWERED]
 
@@ -94,11 +108,19 @@ def test_clinical_questions_are_declined_with_a_way_to_a_clinician():
 
 
 def test_an_uncertain_message_gets_did_you_mean_with_the_top_candidates():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "ask_boundaries", "confidence": 0.3},
-               {"name": "ask_personal_connection", "confidence": 0.28}, {"name": "greet", "confidence": 0.2}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.35},
+        {"name": "ask_boundaries", "confidence": 0.3},
+        {"name": "ask_personal_connection", "confidence": 0.28},
+        {"name": "greet", "confidence": 0.2},
+    ]
     messages, _ = run(ActionSmallTalk(), tracker_for("therapist lines", "nlu_fallback", ranking=ranking))
     assert messages[0]["text"].startswith("I'm not sure I understood. Did you mean")
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_boundaries", "/ask_personal_connection", "/ask_capabilities"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_boundaries",
+        "/ask_personal_connection",
+        "/ask_capabilities",
+    ]
 
 
 def test_are_you_a_bot_says_automated_and_not_a_therapist():
@@ -108,7 +130,9 @@ def test_are_you_a_bot_says_automated_and_not_a_therapist():
 
 def test_a_risk_message_routed_to_an_faq_answer_gets_the_crisis_reply_instead():
     """Defence in depth: even if NLU said ask_build_trust, the action re-checks."""
-    messages, events = run(ActionAnswerFaq(), tracker_for("how do I trust my therapist, I want to kill myself", "ask_build_trust"))
+    messages, events = run(
+        ActionAnswerFaq(), tracker_for("how do I trust my therapist, I want to kill myself", "ask_build_trust")
+    )
     text = " ".join(m["text"] for m in messages if m.get("text"))
     assert "988" in text and "911" in text
     assert content.faq_answer("ask_build_trust") not in text
@@ -116,13 +140,17 @@ def test_a_risk_message_routed_to_an_faq_answer_gets_the_crisis_reply_instead():
 
 
 def test_after_an_escalation_answers_carry_a_resources_line():
-    messages, _ = run(ActionAnswerFaq(), tracker_for("do therapists care?", "ask_therapists_care", {"crisis_escalated": True}))
+    messages, _ = run(
+        ActionAnswerFaq(), tracker_for("do therapists care?", "ask_therapists_care", {"crisis_escalated": True})
+    )
     assert messages[0]["text"] == content.faq_answer("ask_therapists_care")
     assert SOFT_LINE_MARK in messages[1]["text"] and "988" in messages[1]["text"]
 
 
 def test_a_negated_risk_gets_the_answer_and_a_resources_line():
-    messages, events = run(ActionAnswerFaq(), tracker_for("I'm not suicidal, just stressed. do therapists care?", "ask_therapists_care"))
+    messages, events = run(
+        ActionAnswerFaq(), tracker_for("I'm not suicidal, just stressed. do therapists care?", "ask_therapists_care")
+    )
     assert messages[0]["text"] == content.faq_answer("ask_therapists_care")
     assert SOFT_LINE_MARK in messages[1]["text"]
     assert events == [SlotSet("last_topic", "ask_therapists_care"), ANSWERED]
@@ -185,7 +213,9 @@ def test_escalation_counts_store_no_text(escalation_db_in_tmp):
     assert columns == ["at", "category", "tier"]
 
 
-@pytest.mark.parametrize("text, intent", [("", None), ("   ", None), ("asdf qwer", "nlu_fallback"), ("what's the weather", "out_of_scope")])
+@pytest.mark.parametrize(
+    "text, intent", [("", None), ("   ", None), ("asdf qwer", "nlu_fallback"), ("what's the weather", "out_of_scope")]
+)
 def test_unreadable_and_out_of_scope_get_the_menu(text, intent):
     messages, _ = run(ActionSmallTalk(), tracker_for(text, intent))
     assert "answer questions about the relationship between therapists and their clients" in messages[0]["text"]
@@ -203,14 +233,18 @@ def test_greeting_names_the_practice_and_says_it_is_automated():
 CRISIS_LINE = crisis_resources.safety_line()
 
 
-@pytest.mark.parametrize("action, text, intent", [
-    (ActionSmallTalk(), "what's the weather in Paris", "out_of_scope"),
-    (ActionSmallTalk(), "asdf", "nlu_fallback"),
-    (ActionSmallTalk(), "bye", "goodbye"),
-    (ActionPracticeContact(), "can I talk to a person", "ask_human"),
-    (ActionClinicalBoundary(), "should I stop my meds", "ask_clinical_advice"),
-    (ActionTellMore(), "tell me more", "ask_more"),  # nothing to expand
-], ids=["out-of-scope", "fallback", "goodbye", "contact", "clinical", "no-follow-up"])
+@pytest.mark.parametrize(
+    "action, text, intent",
+    [
+        (ActionSmallTalk(), "what's the weather in Paris", "out_of_scope"),
+        (ActionSmallTalk(), "asdf", "nlu_fallback"),
+        (ActionSmallTalk(), "bye", "goodbye"),
+        (ActionPracticeContact(), "can I talk to a person", "ask_human"),
+        (ActionClinicalBoundary(), "should I stop my meds", "ask_clinical_advice"),
+        (ActionTellMore(), "tell me more", "ask_more"),  # nothing to expand
+    ],
+    ids=["out-of-scope", "fallback", "goodbye", "contact", "clinical", "no-follow-up"],
+)
 def test_a_reply_that_is_not_an_answer_ends_with_the_crisis_line(action, text, intent):
     messages, events = run(action, tracker_for(text, intent))
     assert messages[-1]["text"] == CRISIS_LINE
@@ -243,14 +277,19 @@ def test_a_spanish_risk_message_gets_the_crisis_reply_in_spanish():
 
 
 def test_a_message_in_another_language_gets_the_international_directory():
-    messages, _ = run(ActionAnswerFaq(), tracker_for("Bonjour, je cherche un thérapeute pour mon fils", "ask_therapists_care"))
+    messages, _ = run(
+        ActionAnswerFaq(), tracker_for("Bonjour, je cherche un thérapeute pour mon fils", "ask_therapists_care")
+    )
     assert len(messages) == 1
     assert "only answer in English" in messages[0]["text"] and "findahelpline.com" in messages[0]["text"]
 
 
 def test_a_plan_after_a_veiled_signal_in_earlier_turns_gets_the_crisis_reply():
-    earlier = {"event": "user", "text": "...", "parse_data": {"risk": {"tier": "soft", "category": "suicide",
-                                                                       "categories": ["suicide"], "score": 0.85}}}
+    earlier = {
+        "event": "user",
+        "text": "...",
+        "parse_data": {"risk": {"tier": "soft", "category": "suicide", "categories": ["suicide"], "score": 0.85}},
+    }
     tracker = tracker_for("by sunday it's done", "out_of_scope")
     tracker.events = [earlier, {"event": "user", "text": "by sunday it's done", "parse_data": {}}]
     messages, events = run(ActionSmallTalk(), tracker)

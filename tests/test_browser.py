@@ -1,5 +1,6 @@
 """The practice page and its chat widget in a real headless Chromium,
 against the real Rasa and action servers."""
+
 import json
 import shutil
 import subprocess
@@ -13,8 +14,15 @@ from tests.conftest import ARTIFACTS, ROOT, free_port
 pytestmark = pytest.mark.slow  # starts Chromium and the servers
 
 # Flags for a machine with no network but localhost (see the machine notes).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 TIMEOUT_MS = 30_000
 
 

@@ -1,5 +1,6 @@
 """Slack and Telegram through Rasa's real connectors; only the third-party
 HTTP APIs are fakes (local HTTP servers, see tests/fake_apis/ and conftest.py)."""
+
 import hashlib
 import hmac
 import json
@@ -14,18 +15,36 @@ from tests.conftest import SIGNING_SECRET  # the fakes and the chat_servers fixt
 
 
 def slack_post(bot, text: str, timestamp: int = None, secret: str = SIGNING_SECRET, headers=None):
-    body = json.dumps({
-        "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-        "event_id": f"Ev{uuid.uuid4().hex[:8]}", "event_time": int(time.time()),
-        "event": {"type": "message", "channel": "D123", "user": "U123", "text": text,
-                  "ts": f"{time.time():.6f}", "channel_type": "im"},
-    })
+    body = json.dumps(
+        {
+            "token": "x",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:8]}",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "message",
+                "channel": "D123",
+                "user": "U123",
+                "text": text,
+                "ts": f"{time.time():.6f}",
+                "channel_type": "im",
+            },
+        }
+    )
     timestamp = timestamp or int(time.time())
     signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return requests.post(
-        f"{bot.url}/webhooks/slack/webhook", data=body, timeout=30,
-        headers={"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(timestamp),
-                 "X-Slack-Signature": signature, **(headers or {})},
+        f"{bot.url}/webhooks/slack/webhook",
+        data=body,
+        timeout=30,
+        headers={
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": str(timestamp),
+            "X-Slack-Signature": signature,
+            **(headers or {}),
+        },
     )
 
 
@@ -55,8 +74,11 @@ def test_a_slack_request_with_a_bad_or_stale_signature_is_refused(chat_servers, 
 
 def test_a_slack_retry_gets_no_second_reply(chat_servers, fake_api):
     before = len(fake_api.sent_texts("chat.postMessage"))
-    response = slack_post(chat_servers, "Do therapists really care about their clients?",
-                          headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    response = slack_post(
+        chat_servers,
+        "Do therapists really care about their clients?",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
     assert response.status_code in (200, 201)
     time.sleep(2)
     assert len(fake_api.sent_texts("chat.postMessage")) == before
@@ -70,10 +92,16 @@ def test_a_crisis_message_on_slack_gets_the_resources(chat_servers, fake_api):
 
 
 def telegram_update(bot, text: str, chat_id: int = 4242):
-    update = {"update_id": int(time.time() * 1000) % 10**9, "message": {
-        "message_id": 1, "date": int(time.time()), "text": text,
-        "chat": {"id": chat_id, "type": "private"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Visitor"}}}
+    update = {
+        "update_id": int(time.time() * 1000) % 10**9,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Visitor"},
+        },
+    }
     return requests.post(f"{bot.url}/webhooks/telegram/webhook", json=update, timeout=30)
 
 

@@ -1,6 +1,7 @@
 """The project's NLU components, in-process as Rasa's own tests run theirs:
 created with a LocalModelStorage, trained, persisted, loaded and asked to
 predict, without a Rasa server."""
+
 from typing import List
 
 import pytest
@@ -52,8 +53,9 @@ class Pipeline:
 @pytest.fixture
 def trained(tmp_path):
     storage = LocalModelStorage(tmp_path)
-    data = TrainingData([Message(data={TEXT: text, INTENT: intent})
-                         for intent, texts in EXAMPLES.items() for text in texts])
+    data = TrainingData(
+        [Message(data={TEXT: text, INTENT: intent}) for intent, texts in EXAMPLES.items() for text in texts]
+    )
     pipeline = Pipeline(storage)
     pipeline.train(data)
     classifier = component(RobustLogisticRegressionClassifier, storage, "classifier", C=5.0)
@@ -77,7 +79,8 @@ def test_the_persisted_classifier_loads_and_predicts_the_same(trained):
     storage, pipeline, classifier = trained
     texts = ["can I trust my counsellor", "what is your number", "trust"]
     loaded = RobustLogisticRegressionClassifier.load(
-        {**RobustLogisticRegressionClassifier.get_default_config(), "C": 5.0}, storage, Resource("classifier"), CONTEXT)
+        {**RobustLogisticRegressionClassifier.get_default_config(), "C": 5.0}, storage, Resource("classifier"), CONTEXT
+    )
     assert intents(loaded, pipeline.featurize(texts)) == intents(classifier, pipeline.featurize(texts))
 
 

@@ -1,6 +1,6 @@
 """The content data files say what the article and the resources say."""
-import re
 
+import re
 
 from practice import content
 from tests.conftest import ROOT, load_yaml
@@ -85,6 +85,8 @@ def _strings(node):
 
 def test_no_reply_says_commit_suicide():
     # (the lexicon is not a reply: it must recognise the phrase)
-    for path in [ROOT / "content" / n for n in ("answers.yml", "crisis_resources.yml", "practice.yml")] + [ROOT / "domain.yml"]:
+    for path in [ROOT / "content" / n for n in ("answers.yml", "crisis_resources.yml", "practice.yml")] + [
+        ROOT / "domain.yml"
+    ]:
         for text in _strings(load_yaml(path)):
             assert "commit suicide" not in text.lower(), path

@@ -1,14 +1,14 @@
 """The project's conversation store (components/conversation_store.py) keeps
 every turn exactly once, in order, and reads back what Rasa's own SQL store
 reads, so visitors' conversations survive a switch between the two."""
+
 import asyncio
 import time
 
 import sqlalchemy as sa
-
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered)
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import EventVerbosity
 
 from components.conversation_store import ConversationStore
@@ -21,10 +21,16 @@ SENDER = "visitor-1"
 def turn(n: int, now: float):
     """One visitor turn as the Rasa server records it."""
     return [
-        UserUttered(f"question {n}", {"name": "ask_trust", "confidence": 0.9},
-                    parse_data={"text": f"question {n}", "intent": {"name": "ask_trust", "confidence": 0.9},
-                                "risk": {"tier": "none", "category": None, "categories": []}},
-                    timestamp=now),
+        UserUttered(
+            f"question {n}",
+            {"name": "ask_trust", "confidence": 0.9},
+            parse_data={
+                "text": f"question {n}",
+                "intent": {"name": "ask_trust", "confidence": 0.9},
+                "risk": {"tier": "none", "category": None, "categories": []},
+            },
+            timestamp=now,
+        ),
         ActionExecuted("action_answer_faq", timestamp=now + 0.1),
         BotUttered(f"answer {n}", {"buttons": [{"title": "More", "payload": "/ask_more"}]}, timestamp=now + 0.2),
         SlotSet("last_topic", "ask_trust", timestamp=now + 0.3),
@@ -35,19 +41,23 @@ def turn(n: int, now: float):
 def handle(store, events):
     """What the Rasa server does per message: read the conversation, add the
     turn's events, save."""
+
     async def run():
         tracker = await store.get_or_create_tracker(SENDER)
         for event in events:
             tracker.update(event)
         await store.save(tracker)
+
     asyncio.run(run())
 
 
 def stored_events(db):
     """The conversation as Rasa's own SQL store reads it, all sessions."""
     tracker = asyncio.run(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db)).retrieve_full_tracker(SENDER))
-    return [(e["event"], e.get("text") or e.get("name"), e["timestamp"])
-            for e in tracker.current_state(EventVerbosity.ALL)["events"]]
+    return [
+        (e["event"], e.get("text") or e.get("name"), e["timestamp"])
+        for e in tracker.current_state(EventVerbosity.ALL)["events"]
+    ]
 
 
 def test_two_servers_taking_turns_store_what_rasas_store_stores(tmp_path):
@@ -59,8 +69,12 @@ def test_two_servers_taking_turns_store_what_rasas_store_stores(tmp_path):
         for n in range(6):
             handle(servers[n % 2], turn(n, now + n))
         stored[store_class] = [(kind, name) for kind, name, _ in stored_events(db)]
-        columns[store_class] = sa.create_engine(f"sqlite:///{db}").connect().execute(sa.text(
-            "SELECT sender_id, type_name, intent_name, action_name FROM events ORDER BY id")).fetchall()
+        columns[store_class] = (
+            sa.create_engine(f"sqlite:///{db}")
+            .connect()
+            .execute(sa.text("SELECT sender_id, type_name, intent_name, action_name FROM events ORDER BY id"))
+            .fetchall()
+        )
     assert stored[ConversationStore] == stored[SQLTrackerStore]
     assert columns[ConversationStore] == columns[SQLTrackerStore]
     assert [name for kind, name in stored[ConversationStore] if kind == "user"] == [f"question {n}" for n in range(6)]
@@ -72,8 +86,11 @@ def test_a_new_session_in_the_middle_of_a_turn_is_stored_once(tmp_path):
     store = ConversationStore(DOMAIN, dialect="sqlite", db=str(db))
     now = time.time() - 7200
     handle(store, turn(0, now))
-    restart = [ActionExecuted("action_session_start", timestamp=now + 100), SessionStarted(timestamp=now + 100.1),
-               ActionExecuted("action_listen", timestamp=now + 100.2)]
+    restart = [
+        ActionExecuted("action_session_start", timestamp=now + 100),
+        SessionStarted(timestamp=now + 100.1),
+        ActionExecuted("action_listen", timestamp=now + 100.2),
+    ]
     handle(store, restart + turn(1, now + 101))
     handle(store, turn(2, now + 102))
     texts = [name for kind, name, _ in stored_events(db) if kind in ("user", "bot")]
@@ -112,5 +129,6 @@ def test_a_conversation_saved_twice_by_one_request_is_stored_once(tmp_path):
         for event in turn(2, now + 2):
             tracker.update(event)
         await store.save(tracker)
+
     asyncio.run(twice())
     assert [name for kind, name, _ in stored_events(db) if kind == "user"] == ["question 0", "question 1", "question 2"]

@@ -5,6 +5,7 @@ and backticked paths that start with a top-level directory of the repository
 or are one of its top-level files (`:line` suffixes stripped, globs must match
 something). Fenced code blocks are examples, not checked.
 """
+
 import posixpath
 import re
 from pathlib import Path
@@ -15,16 +16,47 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DOC_FILES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 
-TOP_DIRS = ("actions", "components", "channels", "safety", "practice", "rasa_patches", "scripts", "tests",
-            "content", "data", "docs", "web", "configs", "reports", "vendor", ".ci", "build", "models", "var")
-TOP_FILES = ("config.yml", "domain.yml", "endpoints.yml", "credentials.yml", "Makefile", "requirements.in",
-             "requirements.lock", "ruff.toml", "pytest.ini", ".env.example", ".python-version", "README.md")
+TOP_DIRS = (
+    "actions",
+    "components",
+    "channels",
+    "safety",
+    "practice",
+    "rasa_patches",
+    "scripts",
+    "tests",
+    "content",
+    "data",
+    "docs",
+    "web",
+    "configs",
+    "reports",
+    "vendor",
+    ".ci",
+    "build",
+    "models",
+    "var",
+)
+TOP_FILES = (
+    "config.yml",
+    "domain.yml",
+    "endpoints.yml",
+    "credentials.yml",
+    "Makefile",
+    "requirements.in",
+    "requirements.lock",
+    "ruff.toml",
+    "pytest.ini",
+    ".env.example",
+    ".python-version",
+    "README.md",
+)
 # Generated (gitignored) output: named in the docs, absent from a fresh clone.
 GENERATED = (
-    "build/",                # make install / make eval: spaCy pipelines, risk classifier, eval models
-    "models/",               # make train
-    "var/",                  # make run: conversations, escalation counts, endpoints/credentials it writes
-    "tests/artifacts/",      # make test: server logs, screenshots
+    "build/",  # make install / make eval: spaCy pipelines, risk classifier, eval models
+    "models/",  # make train
+    "var/",  # make run: conversations, escalation counts, endpoints/credentials it writes
+    "tests/artifacts/",  # make test: server logs, screenshots
     "web/crisis-line.json",  # make install: the widget's crisis line
 )
 

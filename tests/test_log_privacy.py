@@ -1,4 +1,5 @@
 """Rasa's structured logs never carry a visitor's words at INFO and above."""
+
 import logging
 
 import rasa.utils.log_utils

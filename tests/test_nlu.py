@@ -1,4 +1,5 @@
 """The trained NLU model (trained once this session) on data it never saw."""
+
 import collections
 from pathlib import Path
 
@@ -60,8 +61,9 @@ def test_out_of_scope_messages_get_no_faq_answer(parse):
     parsed = parse(texts)
     rejected = [p for p in parsed if scoring.is_rejected(p)]
     assert len(rejected) / len(texts) >= MIN_OUT_OF_SCOPE_REJECTED
-    confident_answers = [(t, p["intent"]) for t, p in zip(texts, parsed)
-                         if scoring.is_confident_faq_answer(p, content.topics())]
+    confident_answers = [
+        (t, p["intent"]) for t, p in zip(texts, parsed) if scoring.is_confident_faq_answer(p, content.topics())
+    ]
     assert confident_answers == []
 
 
@@ -92,7 +94,9 @@ def test_benign_messages_rarely_become_crisis_in_the_full_pipeline(parse, crisis
     assert len(crisis) / len(benign) <= MAX_BENIGN_CRISIS_RATE, crisis
 
 
-@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "x" * 100_000, "Bonjour, pouvez-vous m'aider ?", "\x00\x01 binary \xff"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "😀😀😀", "x" * 100_000, "Bonjour, pouvez-vous m'aider ?", "\x00\x01 binary \xff"]
+)
 def test_unreadable_input_falls_back(parse, text):
     [result] = parse([text])
     assert scoring.is_rejected(result)

@@ -1,5 +1,6 @@
 """The scoring definitions shared by test_nlu.py and the evaluation report (make eval),
 on hand-made parse results: no model needed."""
+
 from practice import content
 from scripts import nlu_scoring as scoring
 from tests.test_content import FAQ_INTENTS
@@ -56,21 +57,33 @@ def test_report_arithmetic_on_a_tiny_corpus():
     from scripts import evaluate
 
     corpus = {
-        "risk": [{"text": "r1", "category": "suicide", "kind": "explicit"},
-                 {"text": "r2", "category": "suicide", "kind": "slang"},
-                 {"text": "r3", "category": "abuse", "kind": "explicit"}],
+        "risk": [
+            {"text": "r1", "category": "suicide", "kind": "explicit"},
+            {"text": "r2", "category": "suicide", "kind": "slang"},
+            {"text": "r3", "category": "abuse", "kind": "explicit"},
+        ],
         "benign": [{"text": "b1", "kind": "idiom"}, {"text": "b2", "kind": "faq"}],
         "negated": [{"text": "n1"}],
     }
-    hard = lambda category: parse("crisis", 1.0, {"tier": "hard", "category": category, "categories": [category]})
+
+    def hard(category):
+        return parse("crisis", 1.0, {"tier": "hard", "category": category, "categories": [category]})
+
     by_classifier = parse("crisis", 1.0, {"tier": "hard", "category": None, "categories": []})
-    project = {"risk": [hard("suicide"), parse("greet"), hard("self_harm")],
-               "benign": [hard("suicide"), by_classifier],
-               "negated": [parse("nlu_fallback", 0.4, {"tier": "soft", "category": "suicide"})]}
+    project = {
+        "risk": [hard("suicide"), parse("greet"), hard("self_harm")],
+        "benign": [hard("suicide"), by_classifier],
+        "negated": [parse("nlu_fallback", 0.4, {"tier": "soft", "category": "suicide"})],
+    }
     m = evaluate.crisis_metrics(corpus, project)
     assert (m["escalated"], m["right_category"], m["n"]) == (2, 1, 3)
-    assert m["per_category"]["suicide"] == {"n": 2, "escalated": 1, "recall": 0.5, "right_category": 1,
-                                            "category_recall": 0.5}
+    assert m["per_category"]["suicide"] == {
+        "n": 2,
+        "escalated": 1,
+        "recall": 0.5,
+        "right_category": 1,
+        "category_recall": 0.5,
+    }
     assert m["per_kind"]["explicit"]["escalated"] == 2
     assert [r["text"] for r in m["misses"]] == ["r2"]
     assert [r["text"] for r in m["wrong_category"]] == ["r3"]
@@ -78,13 +91,19 @@ def test_report_arithmetic_on_a_tiny_corpus():
     assert [r["by"] for r in m["false_escalations"]] == ["detector", "classifier"]
     assert (m["negated"]["escalated"], m["negated"]["soft"]) == (0, 1)
     # A plain classifier has no risk key: no category figures, escalation by intent alone.
-    plain = {"risk": [parse("crisis", 0.7), parse("greet"), parse("crisis", 0.4)],
-             "benign": [parse("greet"), parse("greet")], "negated": [parse("crisis", 0.9)]}
+    plain = {
+        "risk": [parse("crisis", 0.7), parse("greet"), parse("crisis", 0.4)],
+        "benign": [parse("greet"), parse("greet")],
+        "negated": [parse("crisis", 0.9)],
+    }
     m = evaluate.crisis_metrics(corpus, plain)
     assert (m["escalated"], m["right_category"], m["negated"]["escalated"]) == (2, None, 1)
 
-    oos = evaluate.out_of_scope_metrics(["x", "y", "z"], [parse("out_of_scope"), parse("ask_build_trust", 0.85),
-                                                           parse("greet", 0.5)], ["ask_build_trust"])
+    oos = evaluate.out_of_scope_metrics(
+        ["x", "y", "z"],
+        [parse("out_of_scope"), parse("ask_build_trust", 0.85), parse("greet", 0.5)],
+        ["ask_build_trust"],
+    )
     assert (oos["rejected"], oos["confident_faq"], oos["confident_wrong"]) == (1, 1, 1)
     held = evaluate.intent_metrics(["a", "a", "b"], ["a", "nlu_fallback", "a"])
     assert (held["correct"], held["per_intent"]["a"]["precision"], held["per_intent"]["b"]["recall"]) == (1, 0.5, 0.0)

@@ -1,16 +1,17 @@
 """Conversations live in the SQL tracker store: a restart loses nothing, and
 the retention commands delete exactly what they say."""
+
 import asyncio
 import subprocess
 import time
 
 import sqlalchemy as sa
-
-from practice import content
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from practice import content
 from scripts import retention
 from tests.conftest import BASE_ENV, BIN, ROOT, Servers
 
@@ -62,7 +63,10 @@ def test_deleting_old_conversations_keeps_recent_ones(tmp_path):
     endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{db}"\n')
     result = subprocess.run(
         [str(BIN / "python"), "scripts/retention.py", "--older-than-days", "30", "--endpoints", str(endpoints)],
-        cwd=ROOT, env=BASE_ENV, capture_output=True, text=True,
+        cwd=ROOT,
+        env=BASE_ENV,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert _senders(db) == {"recent-visitor", "forget-me"}

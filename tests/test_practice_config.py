@@ -1,4 +1,5 @@
 """The practice's configuration file is checked at start-up."""
+
 import subprocess
 
 import pytest
@@ -26,8 +27,15 @@ def test_the_shipped_example_practice_is_valid_and_fictional(good):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("email", "not-an-email"), ("phone", "call us"), ("booking_url", "maplegrove/book"),
-     ("region", "Mars"), ("name", ""), ("hours", None), ("website", 42)],
+    [
+        ("email", "not-an-email"),
+        ("phone", "call us"),
+        ("booking_url", "maplegrove/book"),
+        ("region", "Mars"),
+        ("name", ""),
+        ("hours", None),
+        ("website", 42),
+    ],
 )
 def test_a_bad_field_is_named(tmp_path, good, field, value):
     with pytest.raises(practice_config.PracticeConfigError, match=f"field '{field}'"):
@@ -48,8 +56,12 @@ def test_broken_yaml_is_reported(tmp_path):
 def test_start_up_fails_with_a_message_naming_the_field(tmp_path, good):
     path = write(tmp_path, {**good, "email": "nobody"})
     result = subprocess.run(
-        ["bash", "scripts/run.sh"], cwd=ROOT, env={**BASE_ENV, "PRACTICE_CONFIG": str(path)},
-        capture_output=True, text=True, timeout=60,
+        ["bash", "scripts/run.sh"],
+        cwd=ROOT,
+        env={**BASE_ENV, "PRACTICE_CONFIG": str(path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "Practice configuration error" in result.stderr and "field 'email'" in result.stderr

@@ -2,6 +2,7 @@
 extensions applies none of them, the launcher applies all of them, each checks
 the Rasa version it was written for, and Rasa started without them refuses
 to run."""
+
 import subprocess
 import sys
 
@@ -13,8 +14,9 @@ from tests.conftest import ARTIFACTS, BASE_ENV, BIN, ROOT
 
 
 def run_python(code: str) -> str:
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=BASE_ENV, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=BASE_ENV, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip()
 
@@ -44,7 +46,10 @@ def test_the_launcher_installs_every_patch():
 @pytest.mark.parametrize("patch", rasa_patches.PATCHES)
 def test_a_patch_refuses_another_rasa_version_and_says_what_to_check(patch, monkeypatch):
     monkeypatch.setattr(version, "version", lambda package: "3.7.0")  # the installed package's metadata
-    with pytest.raises(version.UnsupportedRasaVersion, match=f"written for Rasa 3.6.x, and this is Rasa 3.7.0. Check rasa_patches/{patch}.py"):
+    with pytest.raises(
+        version.UnsupportedRasaVersion,
+        match=f"written for Rasa 3.6.x, and this is Rasa 3.7.0. Check rasa_patches/{patch}.py",
+    ):
         rasa_patches._module(patch).install()
 
 
@@ -52,7 +57,11 @@ def test_plain_rasa_run_refuses_to_start_without_the_patches(trained_model):
     with open(ARTIFACTS / "plain-rasa-run.log", "w") as log:
         done = subprocess.run(
             [str(BIN / "rasa"), "run", "-m", str(trained_model), "--port", "0", "--endpoints", "endpoints.yml"],
-            cwd=ROOT, env=BASE_ENV, stdout=log, stderr=subprocess.STDOUT, timeout=240,
+            cwd=ROOT,
+            env=BASE_ENV,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=240,
         )
     printed = (ARTIFACTS / "plain-rasa-run.log").read_text()
     assert done.returncode != 0

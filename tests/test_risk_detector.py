@@ -1,4 +1,5 @@
 """The deterministic risk detector against the crisis corpus (tests/data)."""
+
 import collections
 
 import pytest
@@ -103,8 +104,13 @@ def test_idioms_and_everyday_talk_do_not_escalate(detector, text):
 
 def test_parse_result_names_tier_and_category_but_not_the_words(detector):
     assert detector.assess("I'm not suicidal, just stressed").as_dict() == {
-        "tier": SOFT, "category": "suicide", "categories": ["suicide"],
-        "language": "en", "score": None, "source": "lexicon"}
+        "tier": SOFT,
+        "category": "suicide",
+        "categories": ["suicide"],
+        "language": "en",
+        "score": None,
+        "source": "lexicon",
+    }
 
 
 def test_a_risk_statement_at_the_end_of_a_huge_message_is_found(detector):

@@ -1,4 +1,5 @@
 """Guards against switching the crisis path off by accident."""
+
 import pytest
 
 from practice import crisis_resources

@@ -6,6 +6,7 @@ The tests start their own PostgreSQL cluster and redis-server (Debian's
 packages, installed here when missing) on free local ports, and two Rasa
 servers, each with its own action server, as two machines would have.
 """
+
 import glob
 import json
 import os
@@ -26,7 +27,8 @@ import pytest
 import redis
 import yaml
 
-from practice import config as practice_config, content
+from practice import config as practice_config
+from practice import content
 from tests.conftest import ARTIFACTS, BASE_ENV, BIN, RASA, ROOT, Bot, ProcessGroup, free_port, wait_until_up
 
 pytestmark = pytest.mark.slow  # starts Rasa servers, Redis and PostgreSQL
@@ -36,14 +38,18 @@ DB_NAME, DB_USER = "conversations", "bot"
 
 def binary(name: str, package: str) -> str:
     """A server binary from Debian's package, installed when missing (as tests/test_browser.py does)."""
+
     def find() -> Optional[str]:
         found = shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
         return found if isinstance(found, str) else (found[-1] if found else None)
 
     if not find():
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", package],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     path = find()
     assert path, f"{name} not found after installing {package}"
     return path
@@ -65,25 +71,55 @@ class Postgres:
                 os.chown(path, self.user.pw_uid, self.user.pw_gid)
         run_as = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []} if self.user else {}
         subprocess.run(
-            [initdb, "-D", str(self.dir / "data"), "-U", "postgres", "--pwfile", str(self.dir / "superuser-password"),
-             "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"],
-            check=True, capture_output=True, **run_as,
+            [
+                initdb,
+                "-D",
+                str(self.dir / "data"),
+                "-U",
+                "postgres",
+                "--pwfile",
+                str(self.dir / "superuser-password"),
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+            **run_as,
         )
         # Never log a failing statement: with psycopg2 it carries the values, which can be message text.
         self.process = subprocess.Popen(
-            [postgres, "-D", str(self.dir / "data"), "-p", str(self.port), "-k", str(self.dir / "socket"),
-             "-c", "listen_addresses=127.0.0.1", "-c", "log_min_error_statement=panic"],
-            stdout=open(self.dir / "postgres.log", "w"), stderr=subprocess.STDOUT, **run_as,
+            [
+                postgres,
+                "-D",
+                str(self.dir / "data"),
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.dir / "socket"),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "log_min_error_statement=panic",
+            ],
+            stdout=open(self.dir / "postgres.log", "w"),
+            stderr=subprocess.STDOUT,
+            **run_as,
         )
         deadline = time.monotonic() + 60
         while True:
             try:
-                admin = psycopg2.connect(host=str(self.dir / "socket"), port=self.port, user="postgres",
-                                         dbname="postgres")
+                admin = psycopg2.connect(
+                    host=str(self.dir / "socket"), port=self.port, user="postgres", dbname="postgres"
+                )
                 break
             except psycopg2.OperationalError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("PostgreSQL did not start: " + (self.dir / "postgres.log").read_text()[-2000:])
+                    raise RuntimeError(
+                        "PostgreSQL did not start: " + (self.dir / "postgres.log").read_text()[-2000:]
+                    ) from None
                 time.sleep(0.2)
         admin.autocommit = True
         with admin.cursor() as cursor:  # the bot's own unprivileged user and database
@@ -116,9 +152,23 @@ class Redis:
         self.port, self.password = free_port(), secrets.token_hex(12)
         self.dir = Path(tempfile.mkdtemp(prefix="test-scale-redis-"))
         self.process = subprocess.Popen(
-            [binary("redis-server", "redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--requirepass", self.password, "--dir", str(self.dir)],
-            stdout=open(self.dir / "redis.log", "w"), stderr=subprocess.STDOUT,
+            [
+                binary("redis-server", "redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--requirepass",
+                self.password,
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=open(self.dir / "redis.log", "w"),
+            stderr=subprocess.STDOUT,
         )
         client = redis.Redis(port=self.port, password=self.password)
         deadline = time.monotonic() + 30
@@ -128,7 +178,9 @@ class Redis:
                 break
             except redis.ConnectionError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start: " + (self.dir / "redis.log").read_text()[-2000:])
+                    raise RuntimeError(
+                        "redis-server did not start: " + (self.dir / "redis.log").read_text()[-2000:]
+                    ) from None
                 time.sleep(0.1)
 
     def stop(self) -> None:
@@ -158,15 +210,26 @@ def redis_server() -> Iterator[Redis]:
 def store_env(postgres, redis_server) -> Dict[str, str]:
     """The variables an operator sets on every machine (docs/operations.md)."""
     return {
-        "DB_HOST": "127.0.0.1", "DB_PORT": str(postgres.port), "DB_NAME": DB_NAME, "DB_USER": DB_USER,
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(postgres.port),
+        "DB_NAME": DB_NAME,
+        "DB_USER": DB_USER,
         "DB_PASSWORD": postgres.password,
-        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_server.port), "REDIS_PASSWORD": redis_server.password,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(redis_server.port),
+        "REDIS_PASSWORD": redis_server.password,
     }
 
 
 def endpoints_script(output: Path, env: Dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "python"), "scripts/endpoints.py", str(output), *args],
-                          cwd=ROOT, env={**BASE_ENV, **env}, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [str(BIN / "python"), "scripts/endpoints.py", str(output), *args],
+        cwd=ROOT,
+        env={**BASE_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 class Machine(ProcessGroup):
@@ -184,17 +247,39 @@ class Machine(ProcessGroup):
 
     def _start_all(self, model: Path, endpoints: Dict, env: Dict[str, str], own: Path) -> None:
         actions_port, rasa_port = free_port(), free_port()
-        self._start([str(BIN / "python"), str(ROOT / "scripts" / "action_server.py"), "--actions", "actions", "--port", str(actions_port)],
-                    self.logs[0], BASE_ENV)
+        self._start(
+            [
+                str(BIN / "python"),
+                str(ROOT / "scripts" / "action_server.py"),
+                "--actions",
+                "actions",
+                "--port",
+                str(actions_port),
+            ],
+            self.logs[0],
+            BASE_ENV,
+        )
         action_endpoint = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
         own.write_text(yaml.safe_dump({**endpoints, "action_endpoint": action_endpoint}))
-        rasa = self._start([*RASA, "run", "-m", str(model), "--port", str(rasa_port),
-                            "--credentials", str(ROOT / "credentials.yml"), "--endpoints", str(own)],
-                           self.logs[1], {**BASE_ENV, **env})
+        rasa = self._start(
+            [
+                *RASA,
+                "run",
+                "-m",
+                str(model),
+                "--port",
+                str(rasa_port),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--endpoints",
+                str(own),
+            ],
+            self.logs[1],
+            {**BASE_ENV, **env},
+        )
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", self.processes[0])
         wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa)
         self.bot = Bot(f"http://127.0.0.1:{rasa_port}")
-
 
 
 @pytest.fixture(scope="module")
@@ -284,8 +369,14 @@ def test_messages_sent_to_both_servers_at_once_are_answered_one_after_another(ma
     """The Redis lock: a visitor who sends again before the reply (or two tabs)
     may reach both servers at once; each message is still a whole turn."""
     sender = f"visitor-{uuid.uuid4().hex[:8]}"
-    intents = ["ask_therapists_care", "ask_build_trust", "ask_personal_connection",
-               "ask_not_feeling_cared_for", "ask_therapist_self_care", "ask_therapists_care"]
+    intents = [
+        "ask_therapists_care",
+        "ask_build_trust",
+        "ask_personal_connection",
+        "ask_not_feeling_cared_for",
+        "ask_therapist_self_care",
+        "ask_therapists_care",
+    ]
     machines[0].bot.say(sender, "hello")  # the conversation exists before the burst
 
     def send(n: int) -> str:
@@ -343,9 +434,16 @@ def test_the_lock_store_lets_one_server_at_a_time_into_a_conversation(redis_serv
     """Rasa 3.6's own RedisLockStore lost about 2 of these 6 turns in every burst."""
     rounds = 12
     client = redis.Redis(port=redis_server.port, password=redis_server.password, db=3)
-    workers = [subprocess.Popen([str(BIN / "python"), "-c", LOCK_WORKER, str(redis_server.port), redis_server.password,
-                                 str(rounds)], cwd=ROOT, env=BASE_ENV, stderr=subprocess.PIPE, text=True)
-               for _ in range(2)]
+    workers = [
+        subprocess.Popen(
+            [str(BIN / "python"), "-c", LOCK_WORKER, str(redis_server.port), redis_server.password, str(rounds)],
+            cwd=ROOT,
+            env=BASE_ENV,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     deadline = time.monotonic() + 60
     while int(client.get("ready") or 0) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -360,16 +458,26 @@ def test_forgetting_a_visitor_works_on_postgresql(machines, postgres, store_env)
     keep, forget = f"visitor-{uuid.uuid4().hex[:8]}", f"visitor-{uuid.uuid4().hex[:8]}"
     machines[0].bot.say(keep, "hello")
     machines[1].bot.say(forget, "hello")
-    result = subprocess.run([str(BIN / "python"), "scripts/retention.py", "--sender", forget],
-                            cwd=ROOT, env={**BASE_ENV, **store_env}, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(BIN / "python"), "scripts/retention.py", "--sender", forget],
+        cwd=ROOT,
+        env={**BASE_ENV, **store_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert postgres.events(forget) == [] and postgres.events(keep)
 
 
 @pytest.mark.parametrize(
     "change, names",
-    [({"DB_PASSWORD": "wrong"}, "DB_USER/DB_PASSWORD"), ({"DB_NAME": "nowhere"}, "DB_NAME"),
-     ({"REDIS_PASSWORD": "wrong"}, "REDIS_PASSWORD"), ({"REDIS_PORT": "closed"}, "REDIS_HOST/REDIS_PORT")],
+    [
+        ({"DB_PASSWORD": "wrong"}, "DB_USER/DB_PASSWORD"),
+        ({"DB_NAME": "nowhere"}, "DB_NAME"),
+        ({"REDIS_PASSWORD": "wrong"}, "REDIS_PASSWORD"),
+        ({"REDIS_PORT": "closed"}, "REDIS_HOST/REDIS_PORT"),
+    ],
     ids=["db-password", "db-name", "redis-password", "redis-port"],
 )
 def test_a_wrong_setting_is_named_in_one_line(store_env, tmp_path, change, names):
@@ -393,11 +501,25 @@ def test_without_db_or_redis_variables_the_sqlite_store_of_endpoints_yml_is_used
 def test_an_unreachable_database_stops_start_up_with_one_clear_line(tmp_path):
     """Rasa 3.6 alone would retry forever, logging a stack trace-like warning every 5 s."""
     closed = free_port()
-    env = {**BASE_ENV, "DB_HOST": "127.0.0.1", "DB_PORT": str(closed), "DB_NAME": "rasa", "DB_USER": "rasa",
-           "RASA_PORT": str(free_port()), "WEB_PORT": str(free_port())}
+    env = {
+        **BASE_ENV,
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": str(closed),
+        "DB_NAME": "rasa",
+        "DB_USER": "rasa",
+        "RASA_PORT": str(free_port()),
+        "WEB_PORT": str(free_port()),
+    }
     started = time.monotonic()
-    process = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        ["scripts/run.sh"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         stdout, stderr = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
@@ -406,8 +528,9 @@ def test_an_unreachable_database_stops_start_up_with_one_clear_line(tmp_path):
         pytest.fail(f"start-up did not stop: {stdout[-1000:]} {stderr[-1000:]}")
     elapsed = time.monotonic() - started
     assert process.returncode != 0
-    assert (f"Cannot reach the PostgreSQL conversation store at 127.0.0.1:{closed} (set by DB_HOST/DB_PORT)"
-            in stderr), stderr[-2000:]
+    assert f"Cannot reach the PostgreSQL conversation store at 127.0.0.1:{closed} (set by DB_HOST/DB_PORT)" in stderr, (
+        stderr[-2000:]
+    )
     assert "Traceback" not in stdout + stderr
     # The check itself answers within its 5 s timeout (run.sh's earlier steps take the rest).
     quick = time.monotonic()

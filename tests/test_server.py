@@ -1,4 +1,5 @@
 """End to end over the REST webhook, with the real Rasa and action servers."""
+
 import sqlite3
 import time
 import uuid
@@ -26,17 +27,20 @@ def test_each_faq_question_gets_the_articles_answer(bot, intent):
     assert [r["text"] for r in replies] == [content.faq_answer(intent)]
 
 
-@pytest.mark.parametrize("intent, question", [
-    ("ask_relationship", "what kind of training do therapists have?"),
-    ("ask_empathy", "why is empathy so important in therapy"),
-    ("ask_boundaries", "can I be friends with my therapist on facebook"),
-    ("ask_signs_of_care", "what are the signs that a therapist genuinely cares"),
-    ("ask_sign_active_listening", "is it a good sign when my counsellor really listens to me"),
-    ("ask_sign_personalized_treatment", "should therapy be tailored to my own goals"),
-    ("ask_sign_consistent_support", "will a good therapist keep supporting me through setbacks"),
-    ("ask_sign_respect_confidentiality", "is everything I tell my psychologist confidential?"),
-    ("ask_what_to_expect", "what can I expect from therapy"),
-])
+@pytest.mark.parametrize(
+    "intent, question",
+    [
+        ("ask_relationship", "what kind of training do therapists have?"),
+        ("ask_empathy", "why is empathy so important in therapy"),
+        ("ask_boundaries", "can I be friends with my therapist on facebook"),
+        ("ask_signs_of_care", "what are the signs that a therapist genuinely cares"),
+        ("ask_sign_active_listening", "is it a good sign when my counsellor really listens to me"),
+        ("ask_sign_personalized_treatment", "should therapy be tailored to my own goals"),
+        ("ask_sign_consistent_support", "will a good therapist keep supporting me through setbacks"),
+        ("ask_sign_respect_confidentiality", "is everything I tell my psychologist confidential?"),
+        ("ask_what_to_expect", "what can I expect from therapy"),
+    ],
+)
 def test_each_section_of_the_article_gets_its_own_text(bot, intent, question):
     replies = bot.say(new_sender(), question)
     assert [r["text"] for r in replies] == [content.faq_answer(intent)]
@@ -52,8 +56,7 @@ def test_a_conversation_opens_and_closes(bot):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "x" * 100_000, "😀😀😀", "<script>alert('hi')</script>",
-     "\x00\x01\x02 binary \ufffd"],
+    ["", "   ", "x" * 100_000, "😀😀😀", "<script>alert('hi')</script>", "\x00\x01\x02 binary \ufffd"],
     ids=["empty", "whitespace", "100k-chars", "emoji", "html", "binary"],
 )
 def test_bad_input_gets_a_short_polite_reply(bot, text):
@@ -72,8 +75,15 @@ def test_a_question_in_spanish_gets_an_english_only_notice_with_a_spanish_crisis
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"sender": "x", "message": ', b"\xff\xfe\x00", b"[1, 2, 3]", b'{"sender": "x", "message": 42}',
-     b'{"message": "hi"}', b'{"sender": "", "message": "hi"}', b""],
+    [
+        b'{"sender": "x", "message": ',
+        b"\xff\xfe\x00",
+        b"[1, 2, 3]",
+        b'{"sender": "x", "message": 42}',
+        b'{"message": "hi"}',
+        b'{"sender": "", "message": "hi"}',
+        b"",
+    ],
     ids=["truncated", "binary", "array", "number", "no-sender", "empty-sender", "empty-body"],
 )
 def test_malformed_json_is_refused_and_the_server_stays_up(bot, body):
@@ -107,7 +117,9 @@ def test_each_risk_category_gets_its_resources_and_no_faq_answer(bot, text, must
 
 def test_a_crisis_interrupts_the_conversation_and_is_remembered(bot):
     sender = new_sender()
-    assert bot.texts(bot.say(sender, "How can I build trust with my therapist?")) == content.faq_answer("ask_build_trust")
+    assert bot.texts(bot.say(sender, "How can I build trust with my therapist?")) == content.faq_answer(
+        "ask_build_trust"
+    )
     crisis = bot.texts(bot.say(sender, "actually I don't want to be alive anymore"))
     assert "988" in crisis and content.faq_answer("ask_build_trust") not in crisis
     after = bot.say(sender, "Do therapists really care about their clients?")
@@ -192,16 +204,22 @@ def bot_with_hanging_actions(trained_model, tmp_path_factory):
             pass
 
     hanging, origin = serve_in_background(Hanging)
-    running = Servers("slow-actions", trained_model, tmp_path_factory.mktemp("slow-actions"), with_actions=False,
-                      action_url=f"{origin}/webhook",
-                      rasa_env={**BASE_ENV, "ACTION_SERVER_TIMEOUT": str(SLOW_ACTIONS_TIMEOUT)})
+    running = Servers(
+        "slow-actions",
+        trained_model,
+        tmp_path_factory.mktemp("slow-actions"),
+        with_actions=False,
+        action_url=f"{origin}/webhook",
+        rasa_env={**BASE_ENV, "ACTION_SERVER_TIMEOUT": str(SLOW_ACTIONS_TIMEOUT)},
+    )
     yield running.bot
     running.stop()
     hanging.shutdown()
 
 
-@pytest.mark.parametrize("text", ["How can I build trust with my therapist?", "i'm going to end it all tonight"],
-                         ids=["question", "crisis"])
+@pytest.mark.parametrize(
+    "text", ["How can I build trust with my therapist?", "i'm going to end it all tonight"], ids=["question", "crisis"]
+)
 def test_a_hanging_action_server_costs_the_visitor_only_the_timeout(bot_with_hanging_actions: Bot, text):
     sender = new_sender()
     started = time.monotonic()
@@ -233,7 +251,9 @@ def test_asking_for_a_person_gets_the_practice_details_as_text_and_links(bot):
     replies = bot.say(new_sender(), "I'd like to talk to a real person please")
     practice = content.practice()
     assert practice["phone"] in bot.texts(replies)
-    links = [link["href"] for r in replies if "custom" in r for link in r["custom"]["data"]["practice_contact"]["links"]]
+    links = [
+        link["href"] for r in replies if "custom" in r for link in r["custom"]["data"]["practice_contact"]["links"]
+    ]
     assert f"mailto:{practice['email']}" in links and practice["booking_url"] in links
 
 
@@ -255,8 +275,9 @@ def test_a_risk_message_hidden_in_a_button_payload_still_escalates(bot):
 
 def test_only_the_configured_web_origin_may_call_the_bot_from_a_browser(bot, web_page):
     def allowed_origin(origin):
-        response = requests.post(bot.webhook, json={"sender": new_sender(), "message": "hi"},
-                                 headers={"Origin": origin}, timeout=30)
+        response = requests.post(
+            bot.webhook, json={"sender": new_sender(), "message": "hi"}, headers={"Origin": origin}, timeout=30
+        )
         return response.headers.get("Access-Control-Allow-Origin")
 
     assert allowed_origin(web_page.origin) == web_page.origin

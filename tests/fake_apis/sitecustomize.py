@@ -6,6 +6,7 @@ connectors (Rasa's slack and telegram channels) then talk HTTP to the fake
 API servers of tests/test_channels.py instead of slack.com / telegram.org.
 This is the only thing replaced: the edge of the system.
 """
+
 import os
 
 if os.environ.get("FAKE_SLACK_API"):
