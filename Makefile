@@ -38,7 +38,7 @@ $(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder
 
 train: $(MODEL)
 
-$(MODEL): $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml components/*.py)
+$(MODEL): $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/nlu/visitors/*.yml components/*.py)
 	$(BIN)/python scripts/rasa_server.py train --fixed-model-name faq --out models
 
 # Starts the action server and the Rasa server (REST + socket.io); Ctrl-C stops both.

@@ -35,8 +35,19 @@ class ActionAnswerFaq(SafeAnswerAction):
                 text=content.answers()["small_talk"]["nlu_fallback"], buttons=content.menu_buttons()
             )
             return []
-        dispatcher.utter_message(text=content.faq_answer(intent))
+        dispatcher.utter_message(text=content.faq_answer(intent), buttons=follow_up_buttons(intent))
         return [SlotSet(LAST_TOPIC, intent)]
+
+
+def follow_up_buttons(intent: str) -> List[Dict[str, str]]:
+    """For one of the five FAQ questions, a button to the article section that
+    goes further (content/answers.yml, follow_up); none for a section itself."""
+    related = content.answers()["follow_up"].get(intent)
+    if intent not in content.answers()["faq"] or not related:
+        return []
+    return [
+        {"title": content.answers()["follow_up_button"].format(title=content.title(related)), "payload": f"/{related}"}
+    ]
 
 
 class ActionTellMore(SafeAnswerAction):

@@ -57,6 +57,19 @@ FIELDS: Dict[str, Callable[[Any], Optional[str]]] = {
     "region": _region,
 }
 
+# Answers to what visitors ask a practice most, in the practice's own words.
+# Each is optional: without it the bot says the practice can answer, and how
+# to reach it (never a guess). Keys are the intents that ask them (domain.yml).
+OPTIONAL_FIELDS: Dict[str, Callable[[Any], Optional[str]]] = {
+    "insurance": _text,
+    "fees": _text,
+    "telehealth": _text,
+    "location": _text,
+    "first_appointment": _text,
+    "cancellation": _text,
+    "therapists": _text,
+}
+
 
 def config_path() -> Path:
     return Path(os.environ.get("PRACTICE_CONFIG") or DEFAULT_PATH)
@@ -78,9 +91,14 @@ def load(path: Optional[Path] = None) -> Dict[str, Any]:
         problem = check(data[field])
         if problem:
             raise PracticeConfigError(f"{path}: field '{field}' {problem} (got {data[field]!r})")
-    unknown = sorted(set(data) - set(FIELDS))
+    for field, check in OPTIONAL_FIELDS.items():
+        problem = check(data[field]) if data.get(field) is not None else None
+        if problem:
+            raise PracticeConfigError(f"{path}: field '{field}' {problem}, or leave it out (got {data[field]!r})")
+    known = {**FIELDS, **OPTIONAL_FIELDS}
+    unknown = sorted(set(data) - set(known))
     if unknown:
-        raise PracticeConfigError(f"{path}: unknown field '{unknown[0]}' (known: {', '.join(FIELDS)})")
+        raise PracticeConfigError(f"{path}: unknown field '{unknown[0]}' (known: {', '.join(known)})")
     return data
 
 

@@ -19,7 +19,13 @@ TEST_DATA = ROOT / "tests" / "data"
 # was looked at while tuning the topic intents (see its header).
 HOLDOUT_FILES = [
     TEST_DATA / name
-    for name in ("nlu_holdout.yml", "nlu_holdout_conversation.yml", "nlu_holdout_topics.yml", "nlu_holdout_blind.yml")
+    for name in (
+        "nlu_holdout.yml",
+        "nlu_holdout_conversation.yml",
+        "nlu_holdout_topics.yml",
+        "nlu_holdout_blind.yml",
+        "nlu_holdout_visitors.yml",
+    )
 ]
 OUT_OF_SCOPE_FILE = TEST_DATA / "out_of_scope_holdout.txt"
 CRISIS_CORPUS_FILE = TEST_DATA / "crisis_corpus.yml"
@@ -32,6 +38,29 @@ REJECTING_INTENTS = ("out_of_scope", "nlu_fallback")
 CONFIDENT = 0.8
 
 Parse = Dict[str, Any]
+
+
+def faq_follow_ups() -> Dict[str, str]:
+    """{FAQ intent: the article section its answer's follow-up button opens}
+    (content/answers.yml, actions/faq.py)."""
+    with open(ANSWERS_FILE, encoding="utf-8") as f:
+        answers = yaml.safe_load(f)
+    return {faq: section for faq, section in answers["follow_up"].items() if faq in answers["faq"]}
+
+
+def reaches(expected: str, got: Optional[str], follow_ups: Dict[str, str]) -> bool:
+    """Does the visitor get the expected answer, directly or one tap away? A
+    question about a section that one of the five FAQ questions also covers
+    ("can my therapist be my friend?": boundaries, and FAQ 3) gets the FAQ
+    answer first, with the section as its follow-up button (issue 13); that
+    counts. Reports show the strict figure beside it."""
+    return got == expected or (got is not None and follow_ups.get(got) == expected)
+
+
+def practice_question_intents() -> List[str]:
+    """The intents of questions about the practice itself (insurance, fees, ...)."""
+    with open(ANSWERS_FILE, encoding="utf-8") as f:
+        return list(yaml.safe_load(f)["practice_questions"]["topics"])
 
 
 def article_intents() -> List[str]:

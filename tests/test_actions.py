@@ -5,6 +5,7 @@ import sqlite3
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,6 +15,7 @@ from actions.conversation import ActionSmallTalk
 from actions.crisis import ActionCrisisReply
 from actions.faq import ActionAnswerFaq, ActionTellMore
 from actions.practice_contact import ActionClinicalBoundary, ActionPracticeContact
+from practice import config as practice_config
 from practice import content, crisis_resources
 from tests.test_content import FAQ_INTENTS
 
@@ -69,6 +71,9 @@ def test_each_faq_intent_gets_the_articles_answer(intent):
     messages, events = run(ActionAnswerFaq(), tracker_for(question, intent))
     assert [m["text"] for m in messages] == [content.faq_answer(intent)]
     assert events == [SlotSet("last_topic", intent), ANSWERED]
+    # The section that goes further is one tap away, under the FAQ answer.
+    related = content.answers()["follow_up"][intent]
+    assert messages[0]["buttons"] == [{"title": f"More: {content.title(related)}", "payload": f"/{related}"}]
 
 
 @pytest.mark.parametrize("intent", list(content.answers()["article"]))
@@ -294,3 +299,41 @@ def test_a_plan_after_a_veiled_signal_in_earlier_turns_gets_the_crisis_reply():
     tracker.events = [earlier, {"event": "user", "text": "by sunday it's done", "parse_data": {}}]
     messages, events = run(ActionSmallTalk(), tracker)
     assert "988" in messages[0]["text"] and SlotSet("crisis_escalated", True) in events
+
+
+PRACTICE_QUESTIONS = content.answers()["practice_questions"]["topics"]
+
+
+@pytest.fixture
+def practice_with(tmp_path, monkeypatch):
+    """A practice file with only the given optional answers (PRACTICE_CONFIG)."""
+
+    def use(**answers):
+        base = {k: v for k, v in content.practice().items() if k not in practice_config.OPTIONAL_FIELDS}
+        path = tmp_path / "practice.yml"
+        path.write_text(yaml.safe_dump({**base, **answers}))
+        monkeypatch.setenv("PRACTICE_CONFIG", str(path))
+        content.practice.cache_clear()
+        return content.practice()
+
+    yield use
+    content.practice.cache_clear()
+
+
+@pytest.mark.parametrize("intent", sorted(PRACTICE_QUESTIONS))
+def test_a_question_about_the_practice_gets_the_practices_own_answer(intent, practice_with):
+    field = PRACTICE_QUESTIONS[intent]["field"]
+    practice = practice_with(**{field: f"Our own words about {field}."})
+    messages, _ = run(ActionPracticeContact(), tracker_for("a question about the practice", intent))
+    assert f"Our own words about {field}." in messages[0]["text"] and practice["phone"] in messages[0]["text"]
+    assert CRISIS_LINE not in " ".join(m["text"] for m in messages)  # an answer: no crisis footer
+
+
+@pytest.mark.parametrize("intent", sorted(PRACTICE_QUESTIONS))
+def test_an_unset_practice_answer_gives_the_contact_not_a_guess(intent, practice_with):
+    practice = practice_with()  # none of the optional answers
+    messages, _ = run(ActionPracticeContact(), tracker_for("a question about the practice", intent))
+    text = messages[0]["text"]
+    assert practice["phone"] in text and practice["email"] in text
+    assert PRACTICE_QUESTIONS[intent]["topic"] in text
+    assert messages[-1]["text"] == CRISIS_LINE  # not an answer: the safety net's line

@@ -66,3 +66,12 @@ def test_start_up_fails_with_a_message_naming_the_field(tmp_path, good):
     assert result.returncode != 0
     assert "Practice configuration error" in result.stderr and "field 'email'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_optional_answer_may_be_left_out_but_not_be_a_number(tmp_path, good):
+    without = {k: v for k, v in good.items() if k not in practice_config.OPTIONAL_FIELDS}
+    assert practice_config.load(write(tmp_path, without)) == without
+    with pytest.raises(
+        practice_config.PracticeConfigError, match="field 'fees' must be a non-empty text, or leave it out"
+    ):
+        practice_config.load(write(tmp_path, {**without, "fees": 150}))

@@ -41,9 +41,34 @@ def test_each_faq_question_gets_the_articles_answer(bot, intent):
         ("ask_what_to_expect", "what can I expect from therapy"),
     ],
 )
-def test_each_section_of_the_article_gets_its_own_text(bot, intent, question):
+def test_each_section_of_the_article_gets_its_own_text_or_is_one_tap_away(bot, intent, question):
     replies = bot.say(new_sender(), question)
-    assert [r["text"] for r in replies] == [content.faq_answer(intent)]
+    if [r["text"] for r in replies] == [content.faq_answer(intent)]:
+        return
+    # A question one of the five FAQ questions also covers gets the FAQ answer
+    # first, with this section as the button under it.
+    [reply] = replies
+    assert reply["text"] in [content.faq_answer(faq) for faq in FAQ_INTENTS]
+    assert reply["buttons"] == [{"title": f"More: {content.title(intent)}", "payload": f"/{intent}"}]
+    assert [r["text"] for r in bot.say(new_sender(), f"/{intent}")] == [content.faq_answer(intent)]
+
+
+PRACTICE = content.practice()
+
+
+@pytest.mark.parametrize(
+    "question, must_contain",
+    [
+        ("do you take insurance?", PRACTICE["insurance"]),  # set in the example practice
+        ("how much does a session cost?", PRACTICE["fees"]),
+        ("where do I park?", PRACTICE["phone"]),  # not set: the contact, never a guess
+        ("can I cancel tomorrow's appointment", PRACTICE["phone"]),
+    ],
+)
+def test_a_question_about_the_practice_gets_its_answer_or_its_contact(bot, question, must_contain):
+    text = bot.texts(bot.say(new_sender(), question))
+    assert must_contain in text
+    assert "Goodbye" not in text and all(content.faq_answer(i) not in text for i in content.topics())
 
 
 def test_a_conversation_opens_and_closes(bot):
