@@ -27,10 +27,11 @@ def test_importing_the_projects_rasa_extensions_changes_nothing_in_rasa():
         "import warnings; shown = warnings.showwarning\n"
         "import components, components.practice_responses, components.conversation_store, "
         "components.intent_classifier, components.risk_component, channels.rest, channels.checks\n"
-        "import rasa_patches\n"
-        "print(','.join(rasa_patches.missing()), warnings.showwarning is shown)"
+        "import rasa_patches, sys\n"
+        "print(','.join(rasa_patches.missing()), warnings.showwarning is shown, 'actions' in sys.modules)"
     )
-    assert missing == ",".join(rasa_patches.PATCHES) + " True"
+    # No patch applied, warnings untouched, and the action server's package not loaded.
+    assert missing == ",".join(rasa_patches.PATCHES) + " True False"
 
 
 @pytest.mark.slow  # a fresh Python
