@@ -55,7 +55,7 @@ FOLLOW_UPS = scoring.faq_follow_ups()
 PRACTICE_INTENTS = sorted(scoring.practice_question_intents())
 CONTACT_INTENTS = {"ask_human", "ask_booking", "ask_hours"}
 MIN_PRACTICE_OWN_ANSWER = 0.8  # per intent; 0.87-0.93 measured on 15 wordings each (2026-12-02)
-MIN_PRACTICE_ANSWER_OR_CONTACT = 0.9  # 0.944 measured (2026-12-02)
+MIN_PRACTICE_ANSWER_OR_CONTACT = 0.9  # 0.935 measured (2026-12-02)
 
 
 @pytest.mark.parametrize("intent", [i for i in HELD_OUT_INTENTS if i not in PRACTICE_INTENTS])
