@@ -1,12 +1,12 @@
 """Greeting, goodbye, thanks, "are you a bot?", the menu, and the replies to
 messages the bot can't answer (with "Did you mean …?" when it is unsure)."""
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import SafeAnswerAction
+from actions.replies import SafeAnswerAction, latest_intent
 from practice import content
 
 # Replies that end with the topic menu, so the visitor sees what they can ask.
@@ -33,12 +33,12 @@ class ActionSmallTalk(SafeAnswerAction):
         return "action_small_talk"
 
     def answered(self, tracker: Tracker, events: List[Dict[Text, Any]]) -> bool:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        intent = latest_intent(tracker)
         return intent in ANSWERED and bool((tracker.latest_message.get("text") or "").strip())
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         replies = content.answers()["small_talk"]
-        intent: Optional[str] = (tracker.latest_message.get("intent") or {}).get("name")
+        intent = latest_intent(tracker)
         text = tracker.latest_message.get("text") or ""
         if not text.strip():
             intent = "unreadable"

@@ -7,14 +7,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import SafeAnswerAction
+from actions.replies import SafeAnswerAction, latest_intent
 from practice import content
 
 LAST_TOPIC = "last_topic"
-
-
-def _intent(tracker: Tracker) -> str:
-    return (tracker.latest_message.get("intent") or {}).get("name")
 
 
 def answered_from_article(events: List[Dict[Text, Any]]) -> bool:
@@ -29,7 +25,7 @@ class ActionAnswerFaq(SafeAnswerAction):
         return answered_from_article(events)
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-        intent = _intent(tracker)
+        intent = latest_intent(tracker)
         if intent not in content.topics():  # a rule sent an intent we can't answer: offer the menu
             dispatcher.utter_message(
                 text=content.answers()["small_talk"]["nlu_fallback"], buttons=content.menu_buttons()

@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.channel_payloads import payload_for
-from actions.replies import SafeAnswerAction
+from actions.replies import SafeAnswerAction, latest_intent
 from practice import content
 
 
@@ -31,10 +31,6 @@ def contact_payload(tracker: Tracker) -> Optional[Dict[str, Any]]:
     )
 
 
-def _intent(tracker: Tracker) -> Optional[str]:
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
 def practice_answer(intent: Optional[str]) -> Optional[str]:
     """The practice's own text for a question about itself (practice.yml), if it gave one."""
     topic = content.answers()["practice_questions"]["topics"].get(intent or "")
@@ -46,10 +42,10 @@ class ActionPracticeContact(SafeAnswerAction):
         return "action_practice_contact"
 
     def answered(self, tracker: Tracker, events: List[Dict[Text, Any]]) -> bool:
-        return bool(practice_answer(_intent(tracker)))
+        return bool(practice_answer(latest_intent(tracker)))
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-        intent, practice = _intent(tracker), content.practice()
+        intent, practice = latest_intent(tracker), content.practice()
         questions = content.answers()["practice_questions"]
         if intent in questions["topics"]:
             own_answer = practice_answer(intent)

@@ -1,7 +1,7 @@
 """The base for answering actions: every answer passes the safety check first."""
 
 from abc import ABCMeta, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -11,6 +11,11 @@ from actions import crisis
 from actions.risk_check import assess, escalated_before
 from practice import crisis_resources
 from safety.language import ENGLISH
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    """The intent of the visitor's latest message."""
+    return (tracker.latest_message.get("intent") or {}).get("name")
 
 
 class SafeAnswerAction(Action, metaclass=ABCMeta):

@@ -59,7 +59,8 @@ FIELDS: Dict[str, Callable[[Any], Optional[str]]] = {
 
 # Answers to what visitors ask a practice most, in the practice's own words.
 # Each is optional: without it the bot says the practice can answer, and how
-# to reach it (never a guess). Keys are the intents that ask them (domain.yml).
+# to reach it (never a guess). content/answers.yml (practice_questions) names
+# the intent that asks each.
 OPTIONAL_FIELDS: Dict[str, Callable[[Any], Optional[str]]] = {
     "insurance": _text,
     "fees": _text,
@@ -102,9 +103,14 @@ def load(path: Optional[Path] = None) -> Dict[str, Any]:
     return data
 
 
-if __name__ == "__main__":
-    # Stop with a message naming the bad field, not a stack trace.
+def load_or_exit() -> Dict[str, Any]:
+    """The configuration, or exit with a message naming the bad field (not a
+    stack trace): at start-up, before anything else runs."""
     try:
-        load()
+        return load()
     except PracticeConfigError as error:
         sys.exit(f"Practice configuration error: {error}")
+
+
+if __name__ == "__main__":
+    load_or_exit()

@@ -12,6 +12,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 import yaml
 
+from practice import content
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = ROOT / "tests" / "data"
 # Hold-out NLU splits (never trained on), in Rasa's NLU YAML format.
@@ -29,7 +31,6 @@ HOLDOUT_FILES = [
 ]
 OUT_OF_SCOPE_FILE = TEST_DATA / "out_of_scope_holdout.txt"
 CRISIS_CORPUS_FILE = TEST_DATA / "crisis_corpus.yml"
-ANSWERS_FILE = ROOT / "content" / "answers.yml"
 
 CRISIS_INTENT = "crisis"
 # Intents whose reply is "what I can help with": the message was not answered.
@@ -43,8 +44,7 @@ Parse = Dict[str, Any]
 def faq_follow_ups() -> Dict[str, str]:
     """{FAQ intent: the article section its answer's follow-up button opens}
     (content/answers.yml, actions/faq.py)."""
-    with open(ANSWERS_FILE, encoding="utf-8") as f:
-        answers = yaml.safe_load(f)
+    answers = content.answers()
     return {faq: section for faq, section in answers["follow_up"].items() if faq in answers["faq"]}
 
 
@@ -59,16 +59,13 @@ def reaches(expected: str, got: Optional[str], follow_ups: Dict[str, str]) -> bo
 
 def practice_question_intents() -> List[str]:
     """The intents of questions about the practice itself (insurance, fees, ...)."""
-    with open(ANSWERS_FILE, encoding="utf-8") as f:
-        return list(yaml.safe_load(f)["practice_questions"]["topics"])
+    return list(content.answers()["practice_questions"]["topics"])
 
 
 def article_intents() -> List[str]:
     """The intents answered with the article's own text: its FAQ and its sections
-    (content/answers.yml, the same set as actions.content.topics())."""
-    with open(ANSWERS_FILE, encoding="utf-8") as f:
-        answers = yaml.safe_load(f)
-    return list(answers["faq"]) + list(answers.get("article") or {})
+    (content/answers.yml, practice.content.topics())."""
+    return list(content.topics())
 
 
 def holdout_examples(files: Sequence[Path] = HOLDOUT_FILES) -> List[Tuple[str, str]]:

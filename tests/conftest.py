@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # `rasa`, started as make run starts it (scripts/rasa_server.py: without JAX).
 RASA = [str(BIN / "python"), str(ROOT / "scripts" / "rasa_server.py")]
+# The action server, started as make run starts it (scripts/action_server.py).
+ACTION_SERVER = [str(BIN / "python"), str(ROOT / "scripts" / "action_server.py"), "--actions", "actions"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DATA = ROOT / "tests" / "data"
 PROJECT_ENDPOINTS = yaml.safe_load((ROOT / "endpoints.yml").read_text())
@@ -163,14 +165,7 @@ class Servers(ProcessGroup):
         actions_port = free_port()
         if with_actions:
             actions = self._start(
-                [
-                    str(BIN / "python"),
-                    str(ROOT / "scripts" / "action_server.py"),
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(actions_port),
-                ],
+                [*ACTION_SERVER, "--port", str(actions_port)],
                 self.logs[0],
                 {**BASE_ENV, **(action_env or {})},
             )

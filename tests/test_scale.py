@@ -29,7 +29,18 @@ import yaml
 
 from practice import config as practice_config
 from practice import content
-from tests.conftest import ARTIFACTS, BASE_ENV, BIN, RASA, ROOT, Bot, ProcessGroup, free_port, wait_until_up
+from tests.conftest import (
+    ACTION_SERVER,
+    ARTIFACTS,
+    BASE_ENV,
+    BIN,
+    RASA,
+    ROOT,
+    Bot,
+    ProcessGroup,
+    free_port,
+    wait_until_up,
+)
 
 pytestmark = pytest.mark.slow  # starts Rasa servers, Redis and PostgreSQL
 
@@ -248,14 +259,7 @@ class Machine(ProcessGroup):
     def _start_all(self, model: Path, endpoints: Dict, env: Dict[str, str], own: Path) -> None:
         actions_port, rasa_port = free_port(), free_port()
         self._start(
-            [
-                str(BIN / "python"),
-                str(ROOT / "scripts" / "action_server.py"),
-                "--actions",
-                "actions",
-                "--port",
-                str(actions_port),
-            ],
+            [*ACTION_SERVER, "--port", str(actions_port)],
             self.logs[0],
             BASE_ENV,
         )
