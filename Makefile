@@ -95,9 +95,9 @@ bench: install
 soak: train
 	$(BIN)/python scripts/soak.py
 
-# Crisis escalation counts by category (no message text is stored).
+# Crisis referral counts by category, tier and kind (no message text, no sender).
 escalations: install
-	$(BIN)/python -m actions.escalation_log
+	$(BIN)/python -m practice.referrals
 
 # Privacy: delete one visitor's conversation, or every conversation older than DAYS.
 forget-sender: install

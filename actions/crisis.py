@@ -8,10 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import escalation_log, staff_alert
+from actions import staff_alert
 from actions.channel_payloads import payload_for
 from actions.risk_check import assess
-from practice import crisis_resources
+from practice import crisis_resources, referrals
 from safety.risk_detector import HARD, RiskAssessment
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, risk: Risk
     dispatcher.utter_message(text=text, json_message=payload_for(tracker, {"crisis_links": links}))
     category = risk.category or "unspecified"
     logger.info("Crisis escalation: category=%s tier=%s", category, HARD)
-    escalation_log.record(category, HARD)
+    referrals.record(category, HARD, referrals.CRISIS_REPLY, tracker.get_latest_input_channel())
     staff_alert.notify(category, HARD, tracker.sender_id)
     # crisis_pending=False tells the rules the reply went out (see data/rules.yml:
     # if it stays True, Rasa sends its own fail-closed response).

@@ -17,6 +17,8 @@ from typing import Any, Callable, Dict, Optional
 import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "content" / "practice.yml"
+# The longest the text of unanswered questions may be kept (keep_unanswered_days).
+MAX_KEEP_UNANSWERED_DAYS = 90
 REGIONS = ("US", "CA", "UK", "IE", "EU", "AU", "OTHER")
 
 
@@ -41,6 +43,11 @@ def _phone(value: Any) -> Optional[str]:
 def _url(value: Any) -> Optional[str]:
     ok = isinstance(value, str) and re.fullmatch(r"https?://\S+", value)
     return None if ok else "must be a web address starting with https://"
+
+
+def _days(value: Any) -> Optional[str]:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_KEEP_UNANSWERED_DAYS
+    return None if ok else f"must be a whole number of days from 0 to {MAX_KEEP_UNANSWERED_DAYS}"
 
 
 def _region(value: Any) -> Optional[str]:
@@ -69,6 +76,10 @@ OPTIONAL_FIELDS: Dict[str, Callable[[Any], Optional[str]]] = {
     "first_appointment": _text,
     "cancellation": _text,
     "therapists": _text,
+    # Off unless set: keep the text of questions the bot could not answer for
+    # this many days, so the practice sees what visitors ask (make unanswered).
+    # Never a message with any sign of risk. Named on web/about.html when on.
+    "keep_unanswered_days": _days,
 }
 
 

@@ -10,13 +10,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import escalation_log
 from actions.conversation import ActionSmallTalk
 from actions.crisis import ActionCrisisReply
 from actions.faq import ActionAnswerFaq, ActionTellMore
 from actions.practice_contact import ActionClinicalBoundary, ActionPracticeContact
 from practice import config as practice_config
-from practice import content, crisis_resources
+from practice import content, crisis_resources, referrals
 from tests.test_content import FAQ_INTENTS
 
 SOFT_LINE_MARK = "If things ever feel like too much"
@@ -195,7 +194,9 @@ def test_crisis_reply_per_category(text, category, must_contain, escalation_db_i
     assert any(link["href"] == "tel:988" for link in links)
     assert events == [SlotSet("crisis_pending", False), SlotSet("crisis_escalated", True), ANSWERED]
     with sqlite3.connect(escalation_db_in_tmp) as conn:
-        assert conn.execute("SELECT category, tier FROM escalations").fetchall() == [(category, "hard")]
+        assert conn.execute("SELECT category, tier, kind FROM escalations").fetchall() == [
+            (category, "hard", "crisis_reply")
+        ]
 
 
 def test_medical_emergency_puts_the_emergency_number_first():
@@ -212,10 +213,10 @@ def test_a_classifier_only_crisis_still_gets_resources():
 def test_escalation_counts_store_no_text(escalation_db_in_tmp):
     run(ActionCrisisReply(), tracker_for("i wanna kms", "crisis"))
     run(ActionCrisisReply(), tracker_for("my husband hits me", "crisis"))
-    assert sorted(escalation_log.counts()) == [("abuse", "hard", 1), ("suicide", "hard", 1)]
+    assert sorted(referrals.counts()) == [("abuse", "hard", "crisis_reply", 1), ("suicide", "hard", "crisis_reply", 1)]
     with sqlite3.connect(escalation_db_in_tmp) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(escalations)")]
-    assert columns == ["at", "category", "tier"]
+    assert columns == ["at", "category", "tier", "kind", "channel"]
 
 
 @pytest.mark.parametrize(
