@@ -12,7 +12,7 @@ MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations forget-sender forget-older clean
+.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations unanswered forget-sender forget-older clean
 
 install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS)
 
@@ -98,6 +98,11 @@ soak: train
 # Crisis referral counts by category, tier and kind (no message text, no sender).
 escalations: install
 	$(BIN)/python -m practice.referrals
+
+# The text of questions the bot could not answer, when content/practice.yml
+# keeps them (keep_unanswered_days; off by default).
+unanswered: install
+	$(BIN)/python -m practice.unanswered
 
 # Privacy: delete one visitor's conversation, or every conversation older than DAYS.
 forget-sender: install

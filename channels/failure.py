@@ -7,16 +7,19 @@ start-up. Silence is the worst answer for someone in crisis, so every checked
 channel wraps Rasa's message handler with `replying_on_failure`: the visitor
 gets Rasa's own apology from domain.yml (naming the practice's phone), or the
 fail-closed crisis reply when the risk detector reads a risk in the message
-(or cannot be run). The error then goes on to Rasa's own handling and log.
+(or cannot be run), counted as a crisis referral (practice/referrals.py). The
+error then goes on to Rasa's own handling and log.
 """
 
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 import yaml
 from rasa.core.channels.channel import UserMessage
+
+from practice import referrals
 
 ROOT = Path(__file__).resolve().parent.parent
 APOLOGY, CRISIS = "utter_cannot_answer", "utter_crisis_fallback"
@@ -39,11 +42,14 @@ def _detector() -> Any:
     return RiskDetector.load()
 
 
-def failure_reply(text: Any) -> str:
+def failure_reply(text: Any, channel: Optional[str] = None) -> str:
     try:
-        is_risk = _detector().assess(text if isinstance(text, str) else "").is_hard
+        risk = _detector().assess(text if isinstance(text, str) else "")
+        is_risk, category = risk.is_hard, risk.category
     except Exception:  # noqa: BLE001 - without a verdict, fail closed
-        is_risk = True
+        is_risk, category = True, None
+    if is_risk:
+        referrals.record(category, "hard", referrals.CHANNEL_FAILURE, channel)
     return _replies()[CRISIS if is_risk else APOLOGY]
 
 
@@ -55,7 +61,9 @@ def replying_on_failure(
             await on_new_message(message)
         except Exception:
             try:
-                await message.output_channel.send_text_message(message.sender_id, failure_reply(message.text))
+                await message.output_channel.send_text_message(
+                    message.sender_id, failure_reply(message.text, message.input_channel)
+                )
             except Exception as error:  # noqa: BLE001 - e.g. the channel's own API is down
                 logger.warning(
                     "Could not send the failure reply on %s: %s", message.input_channel, type(error).__name__

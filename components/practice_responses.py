@@ -5,6 +5,9 @@ action server is down or slow). They still name the practice's phone: this
 response generator fills {practice_name}, {practice_phone}, {practice_email}
 and {practice_website} in domain.yml's responses from content/practice.yml, and
 {crisis_line} with the crisis line of the practice's region.
+On a session's first reply it puts the automated-assistant notice before them
+(practice/notice.py), and it counts Rasa's own crisis response as a referral
+(practice/referrals.py): that is the one place that sees it go out.
 endpoints.yml selects it (nlg: type: components.practice_responses.PracticeResponseGenerator).
 """
 
@@ -15,9 +18,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from practice import notice, referrals
 from practice.config import load
 from practice.crisis_resources import safety_line
 from rasa_patches import require_installed
+from safety.risk_detector import HARD
+
+# Rasa's own crisis response (fail closed, data/rules.yml): a referral, and
+# never preceded by the notice (it says it is an automated assistant itself).
+CRISIS_RESPONSE = "utter_crisis_fallback"
 
 
 def practice_variables() -> Dict[str, str]:
@@ -39,4 +48,15 @@ class PracticeResponseGenerator(TemplatedNaturalLanguageGenerator):
     async def generate(
         self, utter_action: Text, tracker: DialogueStateTracker, output_channel: Text, **kwargs: Any
     ) -> Optional[Dict[Text, Any]]:
-        return await super().generate(utter_action, tracker, output_channel, **{**self.variables, **kwargs})
+        response = await super().generate(utter_action, tracker, output_channel, **{**self.variables, **kwargs})
+        if utter_action == CRISIS_RESPONSE:
+            risk = (tracker.latest_message.parse_data if tracker.latest_message else {}).get("risk") or {}
+            referrals.record(risk.get("category"), HARD, referrals.FAIL_CLOSED, output_channel)
+        elif response and response.get("text") and first_reply_of_session(tracker):
+            if not notice.already_said_in(response["text"]):
+                response["text"] = f"{notice.text()}\n\n{response['text']}"
+        return response
+
+
+def first_reply_of_session(tracker: DialogueStateTracker) -> bool:
+    return notice.first_reply_of_session(event.type_name for event in reversed(tracker.events))

@@ -2,7 +2,8 @@
 
 Works on the same SQL tracker store as `make run`: the SQLite file in
 endpoints.yml, or PostgreSQL when DB_HOST and the other DB_* variables are set
-(scripts/endpoints.py). A conversation is all events of one sender id.
+(scripts/endpoints.py). A conversation is all events of one sender id. The
+unanswered questions the practice may keep (practice/unanswered.py) go too.
 
   python scripts/retention.py --older-than-days 30
   python scripts/retention.py --sender visitor-123
@@ -24,6 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from practice import unanswered  # noqa: E402
 from scripts import endpoints as configured  # noqa: E402  (run as a script, too)
 
 
@@ -77,6 +79,11 @@ def main() -> None:
         help="an endpoints file (default: endpoints.yml, or PostgreSQL from DB_*)",
     )
     args = parser.parse_args()
+    if args.sender:
+        print(f"Deleted {unanswered.forget_sender(args.sender)} unanswered questions kept from {args.sender!r}.")
+    else:
+        kept = unanswered.forget_older_than(args.older_than_days)
+        print(f"Deleted {kept} unanswered questions older than {args.older_than_days:g} days.")
     try:
         if not args.endpoints:
             configured.check_postgres(os.environ)  # one clear line if it does not answer

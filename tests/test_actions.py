@@ -15,7 +15,7 @@ from actions.crisis import ActionCrisisReply
 from actions.faq import ActionAnswerFaq, ActionTellMore
 from actions.practice_contact import ActionClinicalBoundary, ActionPracticeContact
 from practice import config as practice_config
-from practice import content, crisis_resources, referrals
+from practice import content, crisis_resources, referrals, unanswered
 from tests.test_content import FAQ_INTENTS
 
 SOFT_LINE_MARK = "If things ever feel like too much"
@@ -338,3 +338,122 @@ def test_an_unset_practice_answer_gives_the_contact_not_a_guess(intent, practice
     assert practice["phone"] in text and practice["email"] in text
     assert PRACTICE_QUESTIONS[intent]["topic"] in text
     assert messages[-1]["text"] == CRISIS_LINE  # not an answer: the safety net's line
+
+
+# --- The automated-assistant notice (first reply of each conversation session) ---
+
+NOTICE = "not a person and not a therapist"
+SESSION_START = [{"event": "action", "name": "action_session_start"}, {"event": "session_started"}]
+
+
+def in_session(tracker: Tracker, before: List[Dict[str, Any]]) -> Tracker:
+    """The tracker as the action server gets it: a session start, earlier events, then this message."""
+    tracker.events = before + [{"event": "user", "text": tracker.latest_message["text"], "parse_data": {}}]
+    return tracker
+
+
+def test_the_first_reply_of_a_session_starts_with_the_notice():
+    tracker = in_session(tracker_for("do therapists care?", "ask_therapists_care"), SESSION_START)
+    messages, _ = run(ActionAnswerFaq(), tracker)
+    assert NOTICE in messages[0]["text"] and content.practice()["name"] in messages[0]["text"]
+    assert messages[1]["text"] == content.faq_answer("ask_therapists_care")
+
+
+def test_later_replies_of_the_session_carry_no_notice():
+    earlier = SESSION_START + [{"event": "user", "text": "hi"}, {"event": "bot", "text": "Hi!"}]
+    messages, _ = run(ActionAnswerFaq(), in_session(tracker_for("do therapists care?", "ask_therapists_care"), earlier))
+    assert messages[0]["text"] == content.faq_answer("ask_therapists_care")
+    assert not any(NOTICE in m["text"] for m in messages)
+
+
+def test_a_new_session_after_an_expired_one_gets_the_notice_again():
+    expired = SESSION_START + [{"event": "user", "text": "hi"}, {"event": "bot", "text": "Hi!"}] + SESSION_START
+    messages, _ = run(ActionAnswerFaq(), in_session(tracker_for("do therapists care?", "ask_therapists_care"), expired))
+    assert NOTICE in messages[0]["text"]
+
+
+def test_a_crisis_message_first_gets_the_crisis_reply_first_and_no_notice_before_it():
+    messages, _ = run(ActionCrisisReply(), in_session(tracker_for("i want to kill myself", "crisis"), SESSION_START))
+    assert "988" in messages[0]["text"] and "automated assistant" in messages[0]["text"]
+    assert not any(NOTICE in m["text"] for m in messages)
+
+
+def test_a_crisis_message_the_nlu_missed_still_gets_the_crisis_reply_before_any_notice():
+    messages, _ = run(ActionSmallTalk(), in_session(tracker_for("i want to kill myself", "greet"), SESSION_START))
+    assert "988" in messages[0]["text"] and not any(NOTICE in m["text"] for m in messages)
+
+
+def test_a_greeting_that_says_it_itself_gets_no_second_notice():
+    messages, _ = run(ActionSmallTalk(), in_session(tracker_for("hello", "greet"), SESSION_START))
+    assert messages[0]["text"].startswith("Hi!") and NOTICE in messages[0]["text"]
+    assert sum(NOTICE in m["text"] for m in messages) == 1
+
+
+def test_a_message_in_another_language_gets_the_notice_then_the_english_only_reply():
+    messages, _ = run(
+        ActionSmallTalk(),
+        in_session(tracker_for("je voudrais prendre un rendez-vous demain", "ask_booking"), SESSION_START),
+    )
+    assert NOTICE in messages[0]["text"] and "only answer in English" in messages[1]["text"]
+
+
+# --- Crisis referrals counted by kind ---
+
+
+def test_a_soft_risk_answer_is_counted_as_a_resources_line_referral(escalation_db_in_tmp):
+    tracker = tracker_for("I'm not suicidal, just stressed. do therapists care?", "ask_therapists_care")
+    tracker.latest_message["risk"] = {"tier": "soft", "category": "suicide", "categories": ["suicide"]}
+    run(ActionAnswerFaq(), tracker)
+    assert referrals.counts() == [("suicide", "soft", "resources_line", 1)]
+
+
+def test_answers_after_an_escalation_are_not_counted_again(escalation_db_in_tmp):
+    run(ActionAnswerFaq(), tracker_for("do therapists care?", "ask_therapists_care", {"crisis_escalated": True}))
+    assert referrals.counts() == []
+
+
+# --- Unanswered questions, kept only when the practice turns it on ---
+
+
+@pytest.fixture
+def unanswered_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("UNANSWERED_DB", str(tmp_path / "unanswered.db"))
+    return tmp_path / "unanswered.db"
+
+
+def kept_texts() -> List[str]:
+    return [text for _, _, text in unanswered.listing()]
+
+
+def test_unanswered_questions_are_not_kept_by_default(unanswered_db):
+    run(ActionSmallTalk(), tracker_for("what's the weather tomorrow", "out_of_scope"))
+    assert not unanswered_db.exists() and kept_texts() == []
+
+
+def test_unanswered_questions_are_kept_when_the_practice_turns_it_on(unanswered_db, practice_with):
+    practice_with(keep_unanswered_days=30)
+    run(ActionSmallTalk(), tracker_for("what's the weather tomorrow", "out_of_scope"))
+    run(ActionSmallTalk(), tracker_for("blorp zzk", "nlu_fallback"))
+    run(ActionAnswerFaq(), tracker_for("do therapists care?", "ask_therapists_care"))  # answered: not kept
+    assert sorted(kept_texts()) == ["blorp zzk", "what's the weather tomorrow"]
+    with sqlite3.connect(unanswered_db) as conn:
+        assert "test-visitor" not in str(conn.execute("SELECT * FROM unanswered").fetchall())
+
+
+def test_a_message_with_any_sign_of_risk_is_never_kept(unanswered_db, practice_with):
+    practice_with(keep_unanswered_days=30)
+    soft = tracker_for("so tired of everything lately, whats the weather", "out_of_scope")
+    soft.latest_message["risk"] = {"tier": "soft", "category": "suicide", "categories": ["suicide"]}
+    run(ActionSmallTalk(), soft)
+    run(ActionSmallTalk(), tracker_for("i want to kill myself", "out_of_scope"))
+    assert kept_texts() == []
+
+
+def test_kept_questions_go_with_forget_sender_and_when_the_setting_is_turned_off(unanswered_db, practice_with):
+    practice_with(keep_unanswered_days=30)
+    run(ActionSmallTalk(), tracker_for("what's the weather tomorrow", "out_of_scope"))
+    assert unanswered.forget_sender("someone-else") == 0 and unanswered.forget_sender("test-visitor") == 1
+    run(ActionSmallTalk(), tracker_for("what's the weather tomorrow", "out_of_scope"))
+    practice_with()  # turned off
+    run(ActionSmallTalk(), tracker_for("who won the game", "out_of_scope"))
+    assert kept_texts() == []
