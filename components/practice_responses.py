@@ -51,7 +51,8 @@ class PracticeResponseGenerator(TemplatedNaturalLanguageGenerator):
         response = await super().generate(utter_action, tracker, output_channel, **{**self.variables, **kwargs})
         if utter_action == CRISIS_RESPONSE:
             risk = (tracker.latest_message.parse_data if tracker.latest_message else {}).get("risk") or {}
-            referrals.record(risk.get("category"), HARD, referrals.FAIL_CLOSED, output_channel)
+            channel = tracker.get_latest_input_channel()
+            referrals.record(risk.get("category"), HARD, referrals.FAIL_CLOSED, channel)
         elif response and response.get("text") and first_reply_of_session(tracker):
             if not notice.already_said_in(response["text"]):
                 response["text"] = f"{notice.text()}\n\n{response['text']}"

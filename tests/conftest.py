@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -32,7 +33,16 @@ DATA = ROOT / "tests" / "data"
 PROJECT_ENDPOINTS = yaml.safe_load((ROOT / "endpoints.yml").read_text())
 PROJECT_NLG = PROJECT_ENDPOINTS["nlg"]["type"]
 PROJECT_STORE = PROJECT_ENDPOINTS["tracker_store"]["type"]
-BASE_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+# What the servers count and keep (crisis referrals, unanswered questions) goes
+# to a folder of this test run, never to the repository's var/.
+TEST_VAR = Path(tempfile.mkdtemp(prefix="faq-tests-var-"))
+BASE_ENV = {
+    **os.environ,
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "ESCALATION_DB": str(TEST_VAR / "escalations.db"),
+    "UNANSWERED_DB": str(TEST_VAR / "unanswered.db"),
+}
 
 
 def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
@@ -243,8 +253,9 @@ def staff_webhook() -> Iterator[StaffWebhook]:
 
 
 @pytest.fixture(scope="session")
-def escalation_db(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("var") / "escalations.db"
+def escalation_db() -> Path:
+    """The referral counts both test servers write (BASE_ENV)."""
+    return Path(BASE_ENV["ESCALATION_DB"])
 
 
 class WebPage:

@@ -2,6 +2,7 @@
 the retention commands delete exactly what they say."""
 
 import asyncio
+import sqlite3
 import subprocess
 import time
 
@@ -11,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from practice import content
+from practice import content, unanswered
 from scripts import retention
 from tests.conftest import BASE_ENV, BIN, ROOT, Servers
 
@@ -70,3 +71,29 @@ def test_deleting_old_conversations_keeps_recent_ones(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert _senders(db) == {"recent-visitor", "forget-me"}
+
+
+def test_forgetting_a_visitor_deletes_the_unanswered_questions_kept_from_them(tmp_path):
+    db = _store_with_conversations(tmp_path)
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{db}"\n')
+    kept = tmp_path / "unanswered.db"
+    with sqlite3.connect(kept) as conn:
+        conn.execute("CREATE TABLE unanswered (at TEXT, intent TEXT, text TEXT, sender_hash TEXT)")
+        for sender in ("forget-me", "recent-visitor"):
+            conn.execute(
+                "INSERT INTO unanswered VALUES ('2026-01-01T00:00:00+00:00', 'out_of_scope', ?, ?)",
+                (f"a question from {sender}", unanswered.sender_hash(sender)),
+            )
+    result = subprocess.run(
+        [str(BIN / "python"), "scripts/retention.py", "--sender", "forget-me", "--endpoints", str(endpoints)],
+        cwd=ROOT,
+        env={**BASE_ENV, "UNANSWERED_DB": str(kept)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Deleted 1 unanswered questions" in result.stdout
+    with sqlite3.connect(kept) as conn:
+        assert conn.execute("SELECT text FROM unanswered").fetchall() == [("a question from recent-visitor",)]
+    assert _senders(db) == {"old-visitor", "recent-visitor"}

@@ -28,7 +28,7 @@ import redis
 import yaml
 
 from practice import config as practice_config
-from practice import content
+from practice import content, notice, referrals
 from tests.conftest import (
     ACTION_SERVER,
     ARTIFACTS,
@@ -551,6 +551,7 @@ def test_when_redis_goes_away_a_visitor_gets_an_apology_or_the_crisis_reply(trai
     try:
         env = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(lock_redis.port), "REDIS_PASSWORD": lock_redis.password}
         result = endpoints_script(tmp_path / "endpoints.yml", env)
+        env["ESCALATION_DB"] = str(tmp_path / "escalations.db")  # the Rasa server's referral counts
         assert result.returncode == 0, result.stderr[-2000:]
         endpoints = yaml.safe_load((tmp_path / "endpoints.yml").read_text())
         endpoints["tracker_store"]["db"] = str(tmp_path / "tracker.db")
@@ -563,7 +564,11 @@ def test_when_redis_goes_away_a_visitor_gets_an_apology_or_the_crisis_reply(trai
         if machine:
             machine.stop()
         lock_redis.stop()
-    assert before == answer("ask_therapists_care")
+    assert before == f"{notice.text()}\n\n{answer('ask_therapists_care')}"
     assert question_reply.startswith("Sorry, I can't answer right now")
     assert practice_config.load()["phone"] in question_reply
     assert "911" in crisis_reply and "988" in crisis_reply and "Sorry" not in crisis_reply
+    # The channel's crisis reply is counted as a referral, without text or sender.
+    assert [row[1:] for row in referrals.rows(tmp_path / "escalations.db")] == [
+        ("suicide", "hard", "channel_failure", "rest")
+    ]

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 import requests
 
-from practice import content
+from practice import content, notice, referrals
 from tests.conftest import BASE_ENV, Bot, Servers, serve_in_background
 from tests.test_content import FAQ_INTENTS
 
@@ -201,17 +201,32 @@ def test_no_message_text_in_the_server_logs(bot, servers):
 
 
 @pytest.fixture(scope="module")
-def bot_without_actions(trained_model, tmp_path_factory):
-    running = Servers("no-actions", trained_model, tmp_path_factory.mktemp("no-actions"), with_actions=False)
+def referrals_db(tmp_path_factory):
+    return tmp_path_factory.mktemp("referrals") / "escalations.db"
+
+
+@pytest.fixture(scope="module")
+def bot_without_actions(trained_model, tmp_path_factory, referrals_db):
+    running = Servers(
+        "no-actions",
+        trained_model,
+        tmp_path_factory.mktemp("no-actions"),
+        with_actions=False,
+        rasa_env={**BASE_ENV, "ESCALATION_DB": str(referrals_db)},
+    )
     yield running.bot
     running.stop()
 
 
 @pytest.mark.parametrize("text", ["Do therapists really care about their clients?", "hello", "what are your hours?"])
 def test_with_the_action_server_down_other_messages_get_a_clear_apology(bot_without_actions: Bot, text):
-    reply = bot_without_actions.texts(bot_without_actions.say(new_sender(), text))
+    sender = new_sender()
+    reply = bot_without_actions.texts(bot_without_actions.say(sender, text))
     assert "can't answer right now" in reply and "988" in reply
     assert content.practice()["phone"] in reply and content.practice()["name"] in reply
+    # Rasa's own apology is the first reply of the conversation: the notice comes first.
+    assert reply.startswith(notice.text())
+    assert not bot_without_actions.texts(bot_without_actions.say(sender, text)).startswith(notice.text())
 
 
 SLOW_ACTIONS_TIMEOUT = 2
@@ -259,10 +274,16 @@ def test_a_hanging_action_server_costs_the_visitor_only_the_timeout(bot_with_han
     assert bot_with_hanging_actions.texts(bot_with_hanging_actions.say(sender, "thanks"))
 
 
-def test_with_the_action_server_down_a_crisis_still_gets_resources(bot_without_actions: Bot):
+def test_with_the_action_server_down_a_crisis_still_gets_resources(bot_without_actions: Bot, referrals_db):
+    before = referrals.rows(referrals_db)
     reply = bot_without_actions.texts(bot_without_actions.say(new_sender(), "i'm going to end it all tonight"))
     assert "988" in reply and "911" in reply
-    assert "automated assistant" in reply
+    assert reply.startswith("I'm an automated assistant")  # the crisis response, no notice before it
+    # Rasa's own crisis response is counted as a referral, without text or sender.
+    new = referrals.rows(referrals_db)[len(before) :]
+    assert [(category, tier, kind, channel) for _, category, tier, kind, channel in new] == [
+        ("suicide", "hard", "fail_closed", "rest")
+    ]
 
 
 def test_a_follow_up_expands_the_previous_answer(bot):
