@@ -20,6 +20,7 @@ from sanic import Blueprint
 
 from channels.checks import MAX_MESSAGE_LENGTH, is_valid_id, unreadable_reply, valid_unicode
 from channels.failure import replying_on_failure
+from practice import notice
 
 # Sanic closes a websocket whose frame is larger than this (its WEBSOCKET_MAX_SIZE).
 # engine.io's own limit is slightly lower (1,000,000 bytes) and drops the
@@ -71,8 +72,11 @@ class CheckedSocketIOInput(SocketIOInput):
                 await rasa_handle_message(sid, {**data, "message": valid_unicode(data.get("message", ""))})
                 return
             # Not passed to Rasa: answered on this socket only, nothing stored.
+            # With no conversation to ask whether the automated-assistant
+            # notice went out already, it goes first every time.
             text, buttons, crisis_line = unreadable_reply()
             output = SocketIOOutput(sio, self.bot_message_evt)
+            await output.send_text_message(sid, notice.text())
             await output.send_text_with_buttons(sid, text, buttons)
             await output.send_text_message(sid, crisis_line)
 

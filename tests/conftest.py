@@ -125,6 +125,21 @@ class Bot:
         return "\n\n".join(m["text"] for m in messages if m.get("text"))
 
 
+def after_notice(replies: List[Any]) -> List[Any]:
+    """A new conversation's replies after the automated-assistant notice that
+    must start them, or all of them when the first says it itself (the
+    greeting). Replies as dicts or texts; tests/test_notice.py checks the
+    notice on every channel."""
+    from practice import notice
+
+    texts = [r.get("text") if isinstance(r, dict) else r for r in replies]
+    assert texts, "no reply at all"
+    if texts[0] == notice.text():
+        return replies[1:]
+    assert notice.already_said_in(texts[0]), f"no notice first: {texts[0][:80]!r}"
+    return replies
+
+
 class ProcessGroup:
     """Server processes started from the project folder, logged to files, stopped together."""
 

@@ -22,7 +22,7 @@ import requests
 import socketio
 
 from practice import content
-from tests.conftest import BLOCKED_CHAT_ID, SIGNING_SECRET
+from tests.conftest import BLOCKED_CHAT_ID, SIGNING_SECRET, after_notice
 
 HELP_TEXT = "answer questions about the relationship between therapists and their clients"
 QUESTION = "Do therapists really care about their clients?"
@@ -36,7 +36,9 @@ OVER_LIMIT = "x" * 100_001  # channels.checks.MAX_MESSAGE_LENGTH + 1
 
 
 def assert_polite(texts: List[str]) -> None:
-    """A short reply saying what the bot can help with (or offering topics), no echo."""
+    """A short reply saying what the bot can help with (or offering topics), no echo.
+    The replies start a new conversation, so the notice comes first."""
+    texts = after_notice(texts)
     assert texts, "no reply at all"
     first = texts[0]
     assert HELP_TEXT in first or "Did you mean" in first, first

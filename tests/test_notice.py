@@ -43,7 +43,7 @@ def test_rest_the_first_reply_starts_with_the_notice_and_the_second_does_not(cha
 
 
 def test_rest_a_crisis_message_first_gets_the_crisis_reply_first(chat_servers, notice_text):
-    replies = [r["text"] for r in chat_servers.say(sender(), CRISIS)]
+    replies = [r["text"] for r in chat_servers.say(sender(), CRISIS) if r.get("text")]
     assert "988" in replies[0] and "automated assistant" in replies[0]
     assert notice_text not in replies
 

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from practice import content, crisis_resources
+from tests.conftest import after_notice
 from tests.test_channel_input import socket_exchange, socket_texts
 from tests.test_channels import slack_post, telegram_update
 
@@ -34,7 +35,7 @@ def test_rest_every_reply_that_is_not_an_answer_ends_with_the_crisis_line(chat_s
 
 
 def test_rest_an_article_answer_has_no_crisis_line(chat_servers):
-    replies = chat_servers.say(sender(), "Do therapists really care about their clients?")
+    replies = after_notice(chat_servers.say(sender(), "Do therapists really care about their clients?"))
     assert [r["text"] for r in replies] == [content.faq_answer("ask_therapists_care")]
 
 

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from practice import content, notice, referrals
-from tests.conftest import BASE_ENV, Bot, Servers, serve_in_background
+from tests.conftest import BASE_ENV, Bot, Servers, after_notice, serve_in_background
 from tests.test_content import FAQ_INTENTS
 
 HELP_TEXT = "answer questions about the relationship between therapists and their clients"
@@ -23,7 +23,7 @@ def new_sender() -> str:
 @pytest.mark.parametrize("intent", FAQ_INTENTS)
 def test_each_faq_question_gets_the_articles_answer(bot, intent):
     question = content.answers()["faq"][intent]["question"]
-    replies = bot.say(new_sender(), question)
+    replies = after_notice(bot.say(new_sender(), question))
     assert [r["text"] for r in replies] == [content.faq_answer(intent)]
 
 
@@ -42,7 +42,7 @@ def test_each_faq_question_gets_the_articles_answer(bot, intent):
     ],
 )
 def test_each_section_of_the_article_gets_its_own_text_or_is_one_tap_away(bot, intent, question):
-    replies = bot.say(new_sender(), question)
+    replies = after_notice(bot.say(new_sender(), question))
     if [r["text"] for r in replies] == [content.faq_answer(intent)]:
         return
     # A question one of the five FAQ questions also covers gets the FAQ answer
@@ -50,7 +50,7 @@ def test_each_section_of_the_article_gets_its_own_text_or_is_one_tap_away(bot, i
     [reply] = replies
     assert reply["text"] in [content.faq_answer(faq) for faq in FAQ_INTENTS]
     assert reply["buttons"] == [{"title": f"More: {content.title(intent)}", "payload": f"/{intent}"}]
-    assert [r["text"] for r in bot.say(new_sender(), f"/{intent}")] == [content.faq_answer(intent)]
+    assert [r["text"] for r in after_notice(bot.say(new_sender(), f"/{intent}"))] == [content.faq_answer(intent)]
 
 
 PRACTICE = content.practice()
@@ -85,7 +85,7 @@ def test_a_conversation_opens_and_closes(bot):
     ids=["empty", "whitespace", "100k-chars", "emoji", "html", "binary"],
 )
 def test_bad_input_gets_a_short_polite_reply(bot, text):
-    replies = bot.say(new_sender(), text)
+    replies = after_notice(bot.say(new_sender(), text))
     assert replies, "no reply at all"
     assert HELP_TEXT in replies[0]["text"]
     assert len(replies[0]["text"]) < 300
@@ -142,7 +142,7 @@ def test_each_risk_category_gets_its_resources_and_no_faq_answer(bot, text, must
 
 def test_a_crisis_interrupts_the_conversation_and_is_remembered(bot):
     sender = new_sender()
-    assert bot.texts(bot.say(sender, "How can I build trust with my therapist?")) == content.faq_answer(
+    assert bot.texts(after_notice(bot.say(sender, "How can I build trust with my therapist?"))) == content.faq_answer(
         "ask_build_trust"
     )
     crisis = bot.texts(bot.say(sender, "actually I don't want to be alive anymore"))
@@ -155,7 +155,9 @@ def test_a_crisis_interrupts_the_conversation_and_is_remembered(bot):
 
 
 def test_negated_risk_gets_the_answer_plus_a_resources_line(bot):
-    replies = bot.say(new_sender(), "I'm not suicidal, just stressed. How can I build trust with my therapist?")
+    replies = after_notice(
+        bot.say(new_sender(), "I'm not suicidal, just stressed. How can I build trust with my therapist?")
+    )
     assert replies[0]["text"] == content.faq_answer("ask_build_trust")
     assert SOFT_LINE_MARK in replies[-1]["text"]
 
@@ -187,8 +189,8 @@ def test_escalations_are_counted_without_text(bot, escalation_db):
     bot.say(new_sender(), "i wanna kms")
     with sqlite3.connect(escalation_db) as conn:
         rows = conn.execute("SELECT * FROM escalations").fetchall()
-    assert rows and all(len(row) == 3 for row in rows)
-    assert ("suicide", "hard") in {(category, tier) for _, category, tier in rows}
+    assert rows and all(len(row) == 5 for row in rows)  # time, category, tier, kind, channel: no text, no sender
+    assert ("suicide", "hard", "crisis_reply", "rest") in {row[1:] for row in rows}
 
 
 def test_no_message_text_in_the_server_logs(bot, servers):
@@ -309,7 +311,7 @@ def test_a_medication_question_is_declined_kindly(bot):
 
 
 def test_a_topic_button_payload_gets_its_answer(bot):
-    replies = bot.say(new_sender(), "/ask_therapist_self_care")
+    replies = after_notice(bot.say(new_sender(), "/ask_therapist_self_care"))
     assert replies[0]["text"] == content.faq_answer("ask_therapist_self_care")
 
 
