@@ -8,17 +8,24 @@ INSTALLED := $(VENV)/.installed
 SPACY_PIPELINE := build/spacy_en/meta.json
 RISK_CLASSIFIER := build/risk_classifier/model.json
 WIDGET_TEXTS := web/crisis-line.json
+ABOUT_PAGE := web/about.html
 MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations unanswered forget-sender forget-older clean
 
-install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS)
+install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS) $(ABOUT_PAGE)
 
 # The widget's header and offline notice for the practice's region.
 $(WIDGET_TEXTS): $(INSTALLED) scripts/build_widget_texts.py content/practice.yml content/crisis_resources.yml
 	$(BIN)/python scripts/build_widget_texts.py
+
+# The public "About this assistant" page (what it is, crisis protocol, what is
+# kept). scripts/run.sh rebuilds it at every start: its staff alert sentence
+# follows STAFF_ALERT_WEBHOOK_URL.
+$(ABOUT_PAGE): $(INSTALLED) scripts/build_about_page.py scripts/templates/about.html.j2 content/practice.yml content/crisis_resources.yml content/answers.yml content/article.txt practice/crisis_resources.py
+	$(BIN)/python scripts/build_about_page.py
 
 # Python 3.10 comes from .python-version (pyenv). Top-level requirements are
 # installed under the full resolved lock, so every machine gets the same set.
@@ -42,7 +49,7 @@ $(MODEL): $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) config.yml domain.ym
 	$(BIN)/python scripts/rasa_server.py train --fixed-model-name faq --out models
 
 # Starts the action server and the Rasa server (REST + socket.io); Ctrl-C stops both.
-run: train $(WIDGET_TEXTS)
+run: train $(WIDGET_TEXTS) $(ABOUT_PAGE)
 	scripts/run.sh
 
 # Talk to the bot in the terminal, with the action server running.

@@ -14,6 +14,8 @@ export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
 
 # Check the practice's configuration first: a clear message, not a stack trace.
 "$BIN/python" -m practice.config
+# The public page web/about.html, with this environment's staff alert setting.
+"$BIN/python" scripts/build_about_page.py >/dev/null
 
 mkdir -p var  # the SQLite conversation store (endpoints.yml)
 # Channels: REST and socket.io, plus Slack/Telegram when their variables are set.

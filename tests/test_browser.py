@@ -2,10 +2,12 @@
 against the real Rasa and action servers."""
 
 import json
+import re
 import shutil
 import subprocess
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from practice import content
@@ -153,3 +155,79 @@ def test_the_header_shows_the_practice_regions_crisis_line(page, web_page, bot):
     header = json.loads((ROOT / "web" / "crisis-line.json").read_text(encoding="utf-8"))["header"]
     assert "988" in header and "911" in header  # the example practice is in the US
     expect(page.locator(".tc-note")).to_have_text(header, timeout=TIMEOUT_MS)
+
+
+def axe_violations(page) -> str:
+    """axe-core's report of the page's accessibility violations; empty when there are none."""
+    results = Axe().run(page)
+    return results.generate_report() if results.violations_count else ""
+
+
+def test_the_about_link_is_reached_by_keyboard_and_opens_the_page(page, web_page, bot):
+    page.goto(f"{web_page.origin}/?server={bot.url}")
+    launcher = page.get_by_role("button", name="Chat: Questions about therapy")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Your message")).to_be_focused()
+    expect(page.get_by_role("log")).to_contain_text("automated assistant", timeout=TIMEOUT_MS)  # the welcome
+    session_id = page.evaluate("sessionStorage.getItem('therapy-chat-session')")
+    # In the panel's tab order the link comes right after the close button.
+    page.get_by_role("button", name="Close chat").focus()
+    page.keyboard.press("Tab")
+    about = page.get_by_role("dialog").get_by_role("link", name="About this assistant")
+    expect(about).to_be_focused()
+    expect(about).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/about\.html$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("About this assistant")
+    # The conversation's reference, for a deletion request, from this tab's chat.
+    assert session_id
+    expect(page.locator("#reference")).to_contain_text(session_id)
+    page.go_back()  # back on the practice page, the chat is open where it was
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+
+def test_the_about_page_shows_the_regions_crisis_line_and_the_practices_contact(page, web_page):
+    practice = content.practice()
+    resources = content.crisis_resources()["regions"][practice["region"]]
+    page.goto(f"{web_page.origin}/about.html")
+    help_now = page.get_by_role("region", name="If you need help now")
+    expect(help_now).to_be_visible()
+    expect(help_now.get_by_role("link", name=resources["call"]["label"])).to_have_attribute(
+        "href", resources["call"]["href"]
+    )
+    expect(help_now).to_contain_text(resources["call"]["detail"])
+    expect(help_now).to_contain_text(f"call {resources['emergency']['number']}")
+    expect(help_now.locator(f"a[href='{resources['emergency']['href']}']")).to_be_visible()
+    contact = page.get_by_role("region", name=f"Contact {practice['name']}")
+    for field in ("phone", "email", "hours", "website", "booking_url"):
+        expect(contact).to_contain_text(practice[field])
+    expect(contact.get_by_role("link", name=practice["email"])).to_have_attribute("href", f"mailto:{practice['email']}")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "about.png"), full_page=True)
+
+
+def test_the_practice_page_links_to_the_about_page(page, web_page):
+    page.goto(f"{web_page.origin}/")
+    page.get_by_role("main").get_by_role("link", name="About this assistant").click()
+    expect(page).to_have_url(re.compile(r"/about\.html$"))
+
+
+def test_axe_finds_no_accessibility_violations_on_the_about_page(browser, web_page):
+    for viewport in ({"width": 1280, "height": 800}, {"width": 375, "height": 667}):
+        context = browser.new_context(viewport=viewport)
+        try:
+            page = context.new_page()
+            page.goto(f"{web_page.origin}/about.html")
+            report = axe_violations(page)
+            assert not report, f"{viewport['width']} px wide:\n{report}"
+        finally:
+            context.close()
+
+
+def test_axe_finds_no_accessibility_violations_with_the_chat_open(page, web_page, bot):
+    log = open_chat(page, web_page, bot)
+    say(page, "Do therapists really care about their clients?")
+    expect(log).to_contain_text(content.faq_answer("ask_therapists_care"), timeout=TIMEOUT_MS)
+    report = axe_violations(page)
+    assert not report, report

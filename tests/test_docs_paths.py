@@ -58,6 +58,7 @@ GENERATED = (
     "var/",  # make run: conversations, escalation counts, endpoints/credentials it writes
     "tests/artifacts/",  # make test: server logs, screenshots
     "web/crisis-line.json",  # make install: the widget's crisis line
+    "web/about.html",  # make install, make run: the public "About this assistant" page
 )
 
 FENCED_BLOCK = re.compile(r"^```.*?^```", re.M | re.S)

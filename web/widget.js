@@ -5,7 +5,8 @@
  *     window.TherapyChatConfig = {
  *       serverUrl: "https://bot.example.org",   // the Rasa server (socket.io channel)
  *       title: "Questions about therapy",
- *       primaryColor: "#1f5f4a"                 // must keep 4.5:1 contrast with white
+ *       primaryColor: "#1f5f4a",                // must keep 4.5:1 contrast with white
+ *       aboutUrl: "https://bot.example.org/widget/about.html"  // optional: the default is about.html beside this script
  *     };
  *   </script>
  *   <script src="https://bot.example.org/widget/widget.js" defer></script>
@@ -35,6 +36,8 @@
   var HISTORY_KEY = "therapy-chat-history";
   var scriptBase = (document.currentScript && document.currentScript.src) || "";
   var vendorUrl = scriptBase.replace(/[^/]*$/, "") + "vendor/socket.io.min.js";
+  // The public "About this assistant" page (make install writes it beside this script).
+  var aboutUrl = config.aboutUrl || scriptBase.replace(/[^/]*$/, "") + "about.html";
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -102,7 +105,10 @@
   form.appendChild(label);
   form.appendChild(input);
   form.appendChild(send);
-  [header, note, log, typing, status, form].forEach(function (n) { panel.appendChild(n); });
+  // What the assistant is, how it handles a crisis and what it keeps: one link away.
+  var about = el("p", { class: "tc-about" });
+  about.appendChild(el("a", { href: aboutUrl, class: "tc-about-link" }, "About this assistant"));
+  [header, note, about, log, typing, status, form].forEach(function (n) { panel.appendChild(n); });
   root.appendChild(panel);
   root.appendChild(launcher);
 
