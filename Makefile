@@ -12,7 +12,7 @@ MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations forget-sender forget-older clean
+.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations report forget-sender forget-older clean
 
 install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS)
 
@@ -98,6 +98,14 @@ soak: train
 # Crisis referral counts by category, tier and kind (no message text, no sender).
 escalations: install
 	$(BIN)/python -m practice.referrals
+
+# The practice's report: one HTML page of counts (var/report/practice-report.html):
+# conversations, topics, what went unanswered, contact requests, crisis referrals
+# per year. No message text, no sender. SINCE=/UNTIL=YYYY-MM-DD (UTC, included),
+# ENDPOINTS=FILE for another conversation store, OUTPUT=FILE for another page.
+report: install
+	$(BIN)/python scripts/report.py $(if $(SINCE),--since "$(SINCE)") $(if $(UNTIL),--until "$(UNTIL)") \
+		$(if $(ENDPOINTS),--endpoints "$(ENDPOINTS)") $(if $(OUTPUT),--output "$(OUTPUT)")
 
 # Privacy: delete one visitor's conversation, or every conversation older than DAYS.
 forget-sender: install
