@@ -11,7 +11,8 @@ from practice import content
 from practice import referrals as counts
 
 # Groups of intents, as the report shows them.
-ARTICLE, PRACTICE, CONTACT, NOT_ANSWERED, OTHER = "article", "practice", "contact", "not answered", "other"
+ARTICLE, PRACTICE, CONTACT, CRISIS = "the article", "the practice", "contact", "crisis"
+NOT_ANSWERED, OTHER = "not answered", "conversation"
 FALLBACK, OUT_OF_SCOPE = "nlu_fallback", "out_of_scope"
 CONTACT_INTENTS = ("ask_human", "ask_booking", "ask_hours")
 OTHER_INTENTS = {
@@ -22,9 +23,9 @@ OTHER_INTENTS = {
     "ask_clinical_advice": "Medication or treatment advice (declined kindly, sent to a clinician)",
     "bot_challenge": "Is this a person or a bot?",
     "ask_capabilities": "What can the assistant do?",
-    "greet": "Greeting",
-    "goodbye": "Goodbye",
-    "thank": "Thanks",
+    "greet": "Saying hello",
+    "goodbye": "Saying goodbye",
+    "thank": "Saying thanks",
     "crisis": "A crisis or a risk of harm (answered with crisis resources)",
     OUT_OF_SCOPE: "Outside what the assistant covers",
     FALLBACK: "Not understood",
@@ -76,6 +77,8 @@ def group(intent: Optional[str]) -> str:
         return PRACTICE
     if intent in CONTACT_INTENTS:
         return CONTACT
+    if intent == "crisis":
+        return CRISIS
     if intent in (FALLBACK, OUT_OF_SCOPE):
         return NOT_ANSWERED
     return OTHER

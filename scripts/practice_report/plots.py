@@ -32,15 +32,16 @@ def weekly(weeks: List[Dict[str, Any]]) -> Optional[str]:
     if not any(w["messages"] for w in weeks):
         return None
     x = range(len(weeks))
-    fig, ax = plt.subplots(figsize=(min(11, 3 + 0.35 * len(weeks)), 3.2), dpi=90)
+    fig, ax = plt.subplots(figsize=(min(11, 4 + 0.3 * len(weeks)), 3.2), dpi=90)
     ax.bar([i - 0.2 for i in x], [w["conversations"] for w in weeks], 0.4, color=GREEN, label="conversations")
     ax.bar([i + 0.2 for i in x], [w["messages"] for w in weeks], 0.4, color=ORANGE, label="visitor messages")
     step = max(1, len(weeks) // 20)  # at most about 20 dates under the bars
     ax.set_xticks(list(x)[::step])
     ax.set_xticklabels([w["week"].isoformat() for w in weeks][::step], rotation=45, ha="right")
     ax.set_xlabel("week starting (Monday, UTC)", fontsize=8)
+    ax.set_xlim(-0.7, max(len(weeks), 8) - 0.3)  # a few weeks keep narrow bars
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     _style(ax, "y")
     return data_uri(fig)
 
