@@ -102,10 +102,12 @@ escalations: install
 # The practice's report: one HTML page of counts (var/report/practice-report.html):
 # conversations, topics, what went unanswered, contact requests, crisis referrals
 # per year. No message text, no sender. SINCE=/UNTIL=YYYY-MM-DD (UTC, included),
-# ENDPOINTS=FILE for another conversation store, OUTPUT=FILE for another page.
+# ENDPOINTS=FILE for another conversation store, REFERRALS=FILE for another
+# referral counts file, OUTPUT=FILE for another page (docs/operations.md).
 report: install
 	$(BIN)/python scripts/report.py $(if $(SINCE),--since "$(SINCE)") $(if $(UNTIL),--until "$(UNTIL)") \
-		$(if $(ENDPOINTS),--endpoints "$(ENDPOINTS)") $(if $(OUTPUT),--output "$(OUTPUT)")
+		$(if $(ENDPOINTS),--endpoints "$(ENDPOINTS)") $(if $(REFERRALS),--referrals "$(REFERRALS)") \
+		$(if $(OUTPUT),--output "$(OUTPUT)")
 
 # Privacy: delete one visitor's conversation, or every conversation older than DAYS.
 forget-sender: install
