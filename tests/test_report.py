@@ -41,37 +41,28 @@ from tests.conftest import (
 from tests.test_scale import DB_NAME, DB_USER, Postgres
 
 REPORT = [str(BIN / "python"), str(ROOT / "scripts" / "report.py")]
-CRISIS = "I want to kill myself"
-# What visitors say, and the intent each is meant to reach. "/session_start" (Rasa's own
-# command) starts a second conversation for the first visitor, as an hour of silence would.
-FIRST = [
-    ("good morning", "greet"),
-    ("Do psychologists actually care about the people they see?", "ask_therapists_care"),
-    ("do you take insurance?", "ask_insurance"),  # answered: content/practice.yml sets `insurance`
+# (visitor, what they say, the intent meant). "/session_start", Rasa's own command and not a visitor
+# message, starts a second conversation for the first visitor, as an hour of silence would.
+SESSION_START = "/session_start"
+TURNS = [
+    (0, "good morning", "greet"),
+    (0, "Do psychologists actually care about the people they see?", "ask_therapists_care"),
+    (0, "do you take insurance?", "ask_insurance"),  # answered: content/practice.yml sets `insurance`
+    (0, SESSION_START, None),
+    (0, "what's the address of the office", "ask_location"),  # not answered: `location` is not set
+    (1, "can I talk to someone real", "ask_human"),
+    (1, "I'd like to book my first session", "ask_booking"),
+    (1, "zqxv wplor gnarfle blixt", None),  # gibberish: not understood, or out of scope
+    (2, "I want to kill myself", "crisis"),
 ]
-SECOND = [("what's the address of the office", "ask_location")]  # not answered: `location` is not set
-THIRD = [
-    ("can I talk to someone real", "ask_human"),
-    ("I'd like to book my first session", "ask_booking"),
-    ("zqxv wplor gnarfle blixt", None),  # gibberish: not understood, or out of scope
-]
-FOURTH = [(CRISIS, "crisis")]
-TEXTS = [text for turns in (FIRST, SECOND, THIRD, FOURTH) for text, _ in turns]
+TEXTS = [text for _, text, _ in TURNS if text != SESSION_START]
 
 
 def converse(bot) -> List[str]:
     """Four conversations from three visitors; returns the sender ids used."""
     senders = [f"report-visitor-{uuid.uuid4().hex[:12]}" for _ in range(3)]
-    for text, _ in FIRST:
-        bot.say(senders[0], text)
-    bot.say(senders[0], "/session_start")
-    for text, _ in SECOND:
-        bot.say(senders[0], text)
-    for text, _ in THIRD:
-        bot.say(senders[1], text)
-    for text, _ in FOURTH:
-        reply = bot.say(senders[2], text)
-        assert reply, "the crisis message got no reply"
+    for visitor, text, _ in TURNS:
+        assert bot.say(senders[visitor], text) or text == SESSION_START, f"no reply to {text!r}"
     return senders
 
 
@@ -79,6 +70,10 @@ def figure(html: str, name: str) -> str:
     found = re.search(rf'data-figure="{re.escape(name)}">([^<]*)<', html)
     assert found, f"no figure {name!r} in the report"
     return found.group(1).strip()
+
+
+def figures_of(html: str, *names: str) -> Tuple[str, ...]:
+    return tuple(figure(html, name) for name in names)
 
 
 def run_report(*args: str, env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
@@ -100,20 +95,16 @@ def assert_owner_figures(html: str, senders: List[str]) -> None:
     """The figures of the four conversations above, as the practice owner reads them."""
     assert figure(html, "conversations") == "4"
     assert figure(html, "messages") == str(len(TEXTS))
-    for _, intent in FIRST + SECOND + THIRD[:2] + FOURTH:
+    for intent in [intent for _, _, intent in TURNS if intent]:
         assert figure(html, f"intent-{intent}") == "1", intent
     assert figure(html, "practice-ask_insurance") == "1" and figure(html, "practice-ask_location") == "1"
     # Not answered: the gibberish and the address (no `location` in practice.yml today); not insurance.
-    understood = int(figure(html, "not-answered-fallback")) + int(figure(html, "not-answered-out-of-scope"))
-    assert understood == 1
-    assert figure(html, "not-answered-practice") == "1"
-    assert figure(html, "not-answered") == "2"
+    not_understood = int(figure(html, "not-answered-fallback")) + int(figure(html, "not-answered-out-of-scope"))
+    assert (not_understood, *figures_of(html, "not-answered-practice", "not-answered")) == (1, "1", "2")
     assert figure(html, "not-answered-share") == f"{100 * 2 / len(TEXTS):.1f} %"
-    assert figure(html, "contact-ask_human") == "1" and figure(html, "contact-ask_booking") == "1"
-    assert figure(html, "contact-total") == "2"
+    assert figures_of(html, "contact-ask_human", "contact-ask_booking", "contact-total") == ("1", "1", "2")
     # The crisis message: one referral, the action's crisis reply, on the REST channel.
-    assert figure(html, "referrals") == "1"
-    assert figure(html, "referrals-category-suicide") == "1"
+    assert figures_of(html, "referrals", "referrals-category-suicide") == ("1", "1")
     assert figure(html, "referrals-tier-hard") == "1" and figure(html, "referrals-tier-soft") == "0"
     assert figure(html, "referrals-kind-crisis_reply") == "1" and figure(html, "referrals-kind-fail_closed") == "0"
     assert figure(html, "referrals-channel-rest") == "1"
@@ -160,11 +151,7 @@ def test_report_from_the_sqlite_store(sqlite_bot, tmp_path):
     assert_owner_figures(html, senders)
     assert_self_contained(html)
     (ARTIFACTS / "practice-report-sqlite.html").write_text(html, encoding="utf-8")  # to look at
-
-
-def test_a_range_without_the_conversations_says_there_is_no_data(sqlite_bot, tmp_path):
-    servers, referrals, senders = sqlite_bot
-    endpoints = servers.tracker_db.parent / "report-sqlite-endpoints.yml"
+    # A range without the conversations: a report that says there is no data.
     args = ("--endpoints", str(endpoints), "--referrals", str(referrals), "--since", "2020-01-01")
     html = build_page(tmp_path, *args, "--until", "2020-12-31")
     assert figure(html, "conversations") == "0" and figure(html, "referrals") == "0"
@@ -198,15 +185,8 @@ def postgres_bot(trained_model, tmp_path_factory) -> Iterator[Tuple[Path, Dict[s
         store.update(db=DB_NAME, username=DB_USER, password="${DB_PASSWORD}")  # expanded from the environment
         endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": group[0].url}, "tracker_store": store}))
         # The Rasa server's own SQLite endpoints file is replaced by this one (the last --endpoints counts).
-        servers = Servers(
-            "report-postgres",
-            trained_model,
-            tmp,
-            with_actions=False,
-            action_url=group[0].url,
-            rasa_env={**BASE_ENV, **env},
-            rasa_args=["--endpoints", str(endpoints)],
-        )
+        rasa = {"rasa_env": {**BASE_ENV, **env}, "rasa_args": ["--endpoints", str(endpoints)]}
+        servers = Servers("report-postgres", trained_model, tmp, with_actions=False, action_url=group[0].url, **rasa)
         group.append(servers)
         senders = converse(servers.bot)
         assert not servers.tracker_db.exists(), "the Rasa server used SQLite, not PostgreSQL"
@@ -222,10 +202,7 @@ def test_report_from_the_postgresql_store(postgres_bot, tmp_path):
     html = build_page(tmp_path, "--endpoints", str(endpoints), "--referrals", str(referrals), env=env)
     assert_owner_figures(html, senders)
     assert "PostgreSQL" in html and env["DB_PASSWORD"] not in html
-
-
-def test_report_from_postgresql_set_by_db_variables_as_make_run_uses_it(postgres_bot, tmp_path):
-    endpoints, env, referrals, senders = postgres_bot
+    # Without --endpoints: PostgreSQL from DB_*, as `make run` uses it.
     store = yaml.safe_load(endpoints.read_text())["tracker_store"]
     db_env = {"DB_HOST": "127.0.0.1", "DB_PORT": str(store["port"]), "DB_NAME": DB_NAME, "DB_USER": DB_USER}
     html = build_page(tmp_path, "--referrals", str(referrals), env={**env, **db_env})
@@ -305,20 +282,16 @@ def test_report_counts_only_the_days_asked_for(small_store, tmp_path):
     endpoints, referrals = small_store
     args = ["--endpoints", str(endpoints), "--referrals", str(referrals)]
     whole = build_in_process(tmp_path, *args)
-    assert (figure(whole, "conversations"), figure(whole, "messages"), figure(whole, "referrals")) == ("4", "8", "3")
+    assert figures_of(whole, "conversations", "messages", "referrals") == ("4", "8", "3")
     assert figure(whole, "year-2025-total") == "1" and figure(whole, "year-2026-total") == "2"
     one_day = build_in_process(tmp_path, *args, "--since", "2025-12-31", "--until", "2025-12-31")
-    assert (figure(one_day, "conversations"), figure(one_day, "messages")) == ("2", "4")
+    assert figures_of(one_day, "conversations", "messages") == ("2", "4")
     assert figure(one_day, "referrals") == "1" and figure(one_day, "referrals-kind-resources_line") == "1"
     assert figure(one_day, "not-answered") == "2"  # the fallback and the address (practice.yml sets no location)
     assert figure(one_day, "contact-total") == "2"
     assert "2026" not in figure(one_day, "period") and "year-2026-total" not in one_day
     new_year = build_in_process(tmp_path, *args, "--since", "2026-01-01")
-    assert (figure(new_year, "conversations"), figure(new_year, "messages"), figure(new_year, "referrals")) == (
-        "1",
-        "2",
-        "2",
-    )
+    assert figures_of(new_year, "conversations", "messages", "referrals") == ("1", "2", "2")
     assert figure(new_year, "referrals-category-suicide") == "2" and "year-2025-total" not in new_year
     assert "secret words" not in whole + one_day + new_year
 
@@ -330,11 +303,14 @@ def build_in_process(tmp: Path, *args: str) -> str:
 
 
 def test_the_yearly_table_adds_up():
+    def on(year: int, month: int, *rest: str) -> Referral:
+        return Referral(datetime(year, month, 1, tzinfo=timezone.utc).timestamp(), *rest)
+
     rows = [
-        Referral(datetime(2025, 3, 1, tzinfo=timezone.utc).timestamp(), "suicide", "hard", "crisis_reply", "rest"),
-        Referral(datetime(2025, 6, 1, tzinfo=timezone.utc).timestamp(), "suicide", "hard", "fail_closed", "rest"),
-        Referral(datetime(2025, 7, 1, tzinfo=timezone.utc).timestamp(), "abuse", "soft", "resources_line", "slack"),
-        Referral(datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp(), "abuse", "hard", "channel_failure", "rest"),
+        on(2025, 3, "suicide", "hard", "crisis_reply", "rest"),
+        on(2025, 6, "suicide", "hard", "fail_closed", "rest"),
+        on(2025, 7, "abuse", "soft", "resources_line", "slack"),
+        on(2026, 1, "abuse", "hard", "channel_failure", "rest"),
     ]
     y2024, y2025, y2026 = figures.yearly(rows, [2024, 2025, 2026])
     assert (y2024["rows"], y2024["total"], sum(y2024["totals"])) == ([], 0, 0)
@@ -372,12 +348,8 @@ def test_weeks_without_conversations_are_listed():
 
 def test_the_store_is_read_without_the_message_text():
     assert "data" not in EVENTS.c
-    assert [c.name for c in query(Period(date(2026, 1, 1))).selected_columns] == [
-        "sender_id",
-        "type_name",
-        "timestamp",
-        "intent_name",
-    ]
+    read = [c.name for c in query(Period(date(2026, 1, 1))).selected_columns]
+    assert read == ["sender_id", "type_name", "timestamp", "intent_name"]
 
 
 def test_every_intent_has_a_readable_name():
@@ -406,9 +378,7 @@ def test_empty_store_and_empty_referrals_file(tmp_path):
     assert figure(html, "no-conversations") and figure(html, "no-referrals")
     sqlite3.connect(tmp_path / "no-table.db").close()  # a database file without the events table
     endpoints.write_text(yaml.safe_dump({"tracker_store": {"type": "SQL", "db": str(tmp_path / "no-table.db")}}))
-    html = build_in_process(
-        tmp_path, "--endpoints", str(endpoints), "--referrals", str(referrals), "--until", "2026-01-01"
-    )
+    html = build_in_process(tmp_path, *args, "--until", "2026-01-01")
     assert figure(html, "conversations") == "0"
 
 

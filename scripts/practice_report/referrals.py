@@ -33,15 +33,16 @@ def _timestamp(at: str) -> float:
     return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
 
 
+def _referral(at: str, category: str, tier: str, kind: str, channel: str) -> Referral:
+    unknown = "unknown"
+    return Referral(_timestamp(at), category or "unspecified", tier or unknown, kind or unknown, channel or unknown)
+
+
 def read_referrals(path: Path, period: Period) -> List[Referral]:
     if not path.is_file():
         return []
     try:
-        rows = counts.rows(path)
-    except sqlite3.Error as error:
+        found = [_referral(*row) for row in counts.rows(path)]
+    except (sqlite3.Error, ValueError, TypeError) as error:  # not a database, or a row without a readable time
         raise ReferralsError(f"Cannot read the crisis referral counts in {path}: {error}") from None
-    found = [
-        Referral(_timestamp(at), category or "unspecified", tier or "unknown", kind or "unknown", channel or "unknown")
-        for at, category, tier, kind, channel in rows
-    ]
     return [r for r in found if period.contains(r.timestamp)]
