@@ -13,7 +13,7 @@ MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations unanswered forget-sender forget-older clean
+.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations report unanswered forget-sender forget-older clean
 
 install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS) $(ABOUT_PAGE)
 
@@ -110,6 +110,15 @@ escalations: install
 # keeps them (keep_unanswered_days; off by default).
 unanswered: install
 	$(BIN)/python -m practice.unanswered
+# The practice's report: one HTML page of counts (var/report/practice-report.html):
+# conversations, topics, what went unanswered, contact requests, crisis referrals
+# per year. No message text, no sender. SINCE=/UNTIL=YYYY-MM-DD (UTC, included),
+# ENDPOINTS=FILE for another conversation store, REFERRALS=FILE for another
+# referral counts file, OUTPUT=FILE for another page (docs/operations.md).
+report: install
+	$(BIN)/python scripts/report.py $(if $(SINCE),--since "$(SINCE)") $(if $(UNTIL),--until "$(UNTIL)") \
+		$(if $(ENDPOINTS),--endpoints "$(ENDPOINTS)") $(if $(REFERRALS),--referrals "$(REFERRALS)") \
+		$(if $(OUTPUT),--output "$(OUTPUT)")
 
 # Privacy: delete one visitor's conversation, or every conversation older than DAYS.
 forget-sender: install
