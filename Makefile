@@ -110,6 +110,7 @@ escalations: install
 # keeps them (keep_unanswered_days; off by default).
 unanswered: install
 	$(BIN)/python -m practice.unanswered
+
 # The practice's report: one HTML page of counts (var/report/practice-report.html):
 # conversations, topics, what went unanswered, contact requests, crisis referrals
 # per year. No message text, no sender. SINCE=/UNTIL=YYYY-MM-DD (UTC, included),
