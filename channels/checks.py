@@ -4,7 +4,8 @@ Shared by channels/rest.py, socketio.py, slack.py and telegram.py.
 """
 
 import re
-from typing import Awaitable, Callable, Dict, List, Optional, Tuple
+from functools import lru_cache
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from sanic import Blueprint
 from sanic.request import Request
@@ -42,6 +43,15 @@ def is_valid_id(value: object) -> bool:
         and len(value) <= MAX_SENDER_LENGTH
         and valid_unicode(value) == value
     )
+
+
+@lru_cache(maxsize=1)
+def lexicon_detector() -> Any:
+    """The risk lexicon (safety/risk_detector.py), for the channels' own replies:
+    the failure reply and the message limits. Loaded on first use."""
+    from safety.risk_detector import RiskDetector
+
+    return RiskDetector.load()
 
 
 def unreadable_reply() -> Tuple[str, List[Dict[str, str]], str]:

@@ -19,6 +19,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 import yaml
 from rasa.core.channels.channel import UserMessage
 
+from channels.checks import lexicon_detector
 from practice import referrals
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,16 +36,9 @@ def _replies() -> Dict[str, str]:
     return {name: responses[name][0]["text"].format(**practice_variables()) for name in (APOLOGY, CRISIS)}
 
 
-@lru_cache(maxsize=1)
-def _detector() -> Any:
-    from safety.risk_detector import RiskDetector
-
-    return RiskDetector.load()
-
-
 def failure_reply(text: Any, channel: Optional[str] = None) -> str:
     try:
-        risk = _detector().assess(text if isinstance(text, str) else "")
+        risk = lexicon_detector().assess(text if isinstance(text, str) else "")
         is_risk, category = risk.is_hard, risk.category
     except Exception:  # noqa: BLE001 - without a verdict, fail closed
         is_risk, category = True, None

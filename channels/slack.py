@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 
 from channels.checks import MAX_MESSAGE_LENGTH, check_webhook_posts, is_valid_id, valid_unicode
 from channels.failure import replying_on_failure
+from channels.rate_limit import limiting_senders
 
 MALFORMED = (AttributeError, IndexError, KeyError, TypeError, ValueError)
 
@@ -85,4 +86,6 @@ class CheckedSlackInput(SlackInput):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return check_webhook_posts(super().blueprint(replying_on_failure(on_new_message)), self._request_problem)
+        return check_webhook_posts(
+            super().blueprint(limiting_senders("slack", replying_on_failure(on_new_message))), self._request_problem
+        )

@@ -12,7 +12,7 @@ else. Registered under the same name: the socket.io path stays /socket.io.
 """
 
 import json
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -20,6 +20,7 @@ from sanic import Blueprint
 
 from channels.checks import MAX_MESSAGE_LENGTH, is_valid_id, unreadable_reply, valid_unicode
 from channels.failure import replying_on_failure
+from channels.rate_limit import MessageLimits, message_limits, slow_down_texts
 from practice import notice
 
 # Sanic closes a websocket whose frame is larger than this (its WEBSOCKET_MAX_SIZE).
@@ -53,6 +54,18 @@ class CheckedSocketIOInput(SocketIOInput):
                 return False
         return metadata is None or isinstance(metadata, dict)
 
+    async def _over_limit(self, sid: Text, data: Dict[Text, Any], limits: MessageLimits) -> bool:
+        """Over a limit: tells the visitor to wait (the widget shows it) and drops the message."""
+        request = (self.sio.get_environ(sid, namespace=self.namespace) or {}).get("sanic.request")
+        address = getattr(request, "remote_addr", None) or getattr(request, "ip", None)
+        sender = data.get("session_id") or sid
+        if not limits.wait_before("socketio", sender, address, data.get("message")):
+            return False
+        output = SocketIOOutput(self.sio, self.bot_message_evt)
+        for text in slow_down_texts():
+            await output.send_text_message(sid, text)
+        return True
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(replying_on_failure(on_new_message))
         sio = self.sio
@@ -66,9 +79,13 @@ class CheckedSocketIOInput(SocketIOInput):
             session_id = data.get("session_id") if isinstance(data, dict) else None
             await rasa_session_request(sid, {"session_id": _session_id(session_id)})
 
+        limits = message_limits()
+
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
             if self._readable(data):
+                if await self._over_limit(sid, data, limits):
+                    return
                 await rasa_handle_message(sid, {**data, "message": valid_unicode(data.get("message", ""))})
                 return
             # Not passed to Rasa: answered on this socket only, nothing stored.

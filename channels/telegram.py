@@ -37,6 +37,7 @@ from sanic.response import HTTPResponse
 
 from channels.checks import MAX_MESSAGE_LENGTH, check_webhook_posts, valid_unicode
 from channels.failure import replying_on_failure
+from channels.rate_limit import limiting_senders
 
 
 def _text_holder(update: Dict[Text, Any]) -> Tuple[Any, Any, Text]:
@@ -98,7 +99,9 @@ class CheckedTelegramInput(TelegramInput):
         self.debug_mode = False
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return check_webhook_posts(super().blueprint(replying_on_failure(on_new_message)), _request_problem)
+        return check_webhook_posts(
+            super().blueprint(limiting_senders("telegram", replying_on_failure(on_new_message))), _request_problem
+        )
 
     def get_output_channel(self) -> TelegramOutput:
         channel = TelegramOutput(self.access_token)
