@@ -98,7 +98,8 @@ bench-detector: install
 bench: install
 	$(BIN)/python scripts/bench.py
 
-# 32 concurrent visitors for 2 minutes on loopback: errors and memory growth.
+# 32 visitors for 2 minutes with growing conversations, then 2 minutes with fresh
+# 10-message ones, on loopback: throughput of each, errors, memory growth.
 soak: train
 	$(BIN)/python scripts/soak.py
 

@@ -25,7 +25,8 @@ def reply_error(status: int, body) -> Optional[str]:
     if not body:
         return "no reply"
     for message in body:
-        if any((message.get("text") or "").startswith(failure) for failure in FAILURE_REPLIES):
+        # `in`, not startswith: a conversation's first reply may start with the notice.
+        if any(failure in (message.get("text") or "") for failure in FAILURE_REPLIES):
             return "action server did not answer"
     return None
 

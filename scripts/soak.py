@@ -1,8 +1,12 @@
 """Soak benchmark (not a test): N concurrent visitors for a while, on loopback.
 
-Starts the bot exactly as `make run` does (scripts/run.sh) on spare ports,
-sends messages from CLIENTS concurrent conversations for SECONDS, and reports
-throughput, latency, errors (must be 0) and the Rasa server's memory growth.
+Starts the bot exactly as `make run` does (scripts/run.sh) on spare ports and
+runs two loads one after the other, SECONDS each: CLIENTS visitors whose
+conversations keep growing (one conversation each, for the whole run), then
+CLIENTS visitors who each leave after 10 messages and are replaced by a new
+one. It reports, for each, throughput, latency and errors (must be 0), the
+ratio of the two throughputs (long conversations should cost no more: the
+goal is at least 0.8), and the Rasa server's memory growth.
 
   python scripts/soak.py [--clients 32] [--seconds 120]
 """
@@ -20,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from scripts.loadgen import memory_mb, percentile, run_load  # noqa: E402
 
+FRESH_TURNS = 10  # the second load's visitors leave after this many messages
 MESSAGES = [
     "Do therapists really care about their clients?",
     "How can I build trust with my therapist?",
@@ -80,17 +85,22 @@ def main() -> None:
         pid = rasa_pid(args.port)
         run_load(url, 4, MESSAGES, seconds=10, prefix="warm-up")
         before = memory_mb(pid)
-        latencies, errors, _ = run_load(url, args.clients, MESSAGES, seconds=args.seconds, prefix="soak")
+        growing = run_load(url, args.clients, MESSAGES, seconds=args.seconds, prefix="growing")
+        fresh = run_load(url, args.clients, MESSAGES, seconds=args.seconds, turns=FRESH_TURNS, prefix="fresh")
         after = memory_mb(pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(
-        f"{args.clients} clients for {args.seconds:.0f} s: {len(latencies)} messages, "
-        f"{len(latencies) / args.seconds:.1f} msg/s"
-    )
-    print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {percentile(latencies, 95) * 1000:.0f} ms")
-    print(f"errors: {len(errors)} {sorted(set(errors))[:5]}")
+    rates = {}
+    for name, (latencies, errors, elapsed) in (("growing conversations", growing), ("fresh conversations", fresh)):
+        rates[name] = len(latencies) / elapsed
+        print(
+            f"{name}: {args.clients} clients for {elapsed:.0f} s: {len(latencies)} messages, "
+            f"{rates[name]:.1f} msg/s; latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
+            f"p95 {percentile(latencies, 95) * 1000:.0f} ms; errors: {len(errors)} {sorted(set(errors))[:5]}"
+        )
+    ratio = rates["growing conversations"] / rates["fresh conversations"]
+    print(f"throughput of growing against fresh conversations: {ratio:.2f}x (goal: at least 0.8x)")
     print(f"Rasa server memory: {before:.0f} MB -> {after:.0f} MB ({after - before:+.0f} MB)")
 
 
