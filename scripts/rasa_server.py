@@ -20,9 +20,10 @@ from pathlib import Path
 sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` raises ImportError; TFLite expects that
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: rasa_patches, components
 
-from rasa_patches import install_all, quiet_warnings  # noqa: E402
+from rasa_patches import install_all, no_tensorflow, quiet_warnings  # noqa: E402
 
 quiet_warnings.install()  # first: importing Rasa warns
+no_tensorflow.install_if_unneeded(sys.argv[1:])  # before anything imports Rasa
 install_all()
 
 from rasa.__main__ import main  # noqa: E402  (after the lines above, on purpose)
