@@ -12,6 +12,8 @@ Tiers:
 """
 
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -65,8 +67,38 @@ class RiskAssessment:
         }
 
 
+class LazyPipeline:
+    """A spaCy pipeline loaded on its first use. The Spanish one holds a lemma
+    table of ~140 MB in memory and reads only messages that are more Spanish
+    than English (safety/assessment.py): most servers never need it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._nlp: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._nlp is not None
+
+    def __call__(self, text: str) -> Any:
+        if self._nlp is None:
+            with self._lock:
+                if self._nlp is None:
+                    import spacy
+
+                    from safety.memory import give_back_freed_memory
+
+                    started = time.monotonic()
+                    self._nlp = spacy.load(self.path)
+                    give_back_freed_memory()
+                    logger.info("Loaded the spaCy pipeline %s in %.1f s", self.path.name, time.monotonic() - started)
+        return self._nlp(text)
+
+
 class RiskDetector:
     def __init__(self, lexicon: Dict[str, Any], nlp: Any) -> None:
+        """nlp: a spaCy pipeline, or anything that turns a text into a Doc (LazyPipeline)."""
         self._nlp = nlp
         self._normalize = TextNormalizer(
             leet=lexicon.get("leet", {}),
@@ -94,8 +126,11 @@ class RiskDetector:
         self._matcher = PatternMatcher(patterns)
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
-        self._context_matcher = PatternMatcher(
-            [Pattern(source, "context", "context", compile_pattern(source)) for source in lexicon.get("context", [])]
+        context = lexicon.get("context", [])
+        self._context_matcher = (
+            PatternMatcher([Pattern(source, "context", "context", compile_pattern(source)) for source in context])
+            if context
+            else None
         )
 
     @classmethod
@@ -103,11 +138,15 @@ class RiskDetector:
         cls,
         lexicon_path: Path = DEFAULT_LEXICON,
         spacy_path: Path = DEFAULT_SPACY_PIPELINE,
+        lazy: bool = False,
     ) -> "RiskDetector":
-        import spacy  # imported here: it is slow and only needed at load time
-
+        """lazy: load the spaCy pipeline on the first message this detector reads."""
         with open(lexicon_path, encoding="utf-8") as f:
             lexicon = yaml.safe_load(f)
+        if lazy:
+            return cls(lexicon, LazyPipeline(Path(spacy_path)))
+        import spacy  # imported here: it is slow and only needed at load time
+
         return cls(lexicon, spacy.load(spacy_path))
 
     def tokens(self, text: str) -> List[Token]:
@@ -116,8 +155,8 @@ class RiskDetector:
 
     def is_context_statement(self, text: Optional[str]) -> bool:
         """A plan, time or means statement (the lexicon's `context` lines)."""
-        if not text or not text.strip():
-            return False
+        if self._context_matcher is None or not text or not text.strip():
+            return False  # a lexicon without context lines (the Spanish one) needs no parse
         tokens = self.tokens(text)
         return bool(self._context_matcher.find(tokens, self._context_matcher.token_terms(tokens)))
 
