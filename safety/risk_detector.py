@@ -68,9 +68,9 @@ class RiskAssessment:
 
 
 class LazyPipeline:
-    """A spaCy pipeline loaded on its first use. The Spanish one holds a lemma
-    table of ~140 MB in memory and reads only messages that are more Spanish
-    than English (safety/assessment.py): most servers never need it."""
+    """A spaCy pipeline loaded on its first use (safety/lemmas.py). The Spanish
+    one reads only messages that are more Spanish than English
+    (safety/assessment.py): many servers never need it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -85,12 +85,11 @@ class LazyPipeline:
         if self._nlp is None:
             with self._lock:
                 if self._nlp is None:
-                    import spacy
-
+                    from safety import lemmas
                     from safety.memory import give_back_freed_memory
 
                     started = time.monotonic()
-                    self._nlp = spacy.load(self.path)
+                    self._nlp = lemmas.load(self.path)
                     give_back_freed_memory()
                     logger.info("Loaded the spaCy pipeline %s in %.1f s", self.path.name, time.monotonic() - started)
         return self._nlp(text)
@@ -145,9 +144,9 @@ class RiskDetector:
             lexicon = yaml.safe_load(f)
         if lazy:
             return cls(lexicon, LazyPipeline(Path(spacy_path)))
-        import spacy  # imported here: it is slow and only needed at load time
+        from safety import lemmas  # imports spaCy: slow, and only needed at load time
 
-        return cls(lexicon, spacy.load(spacy_path))
+        return cls(lexicon, lemmas.load(Path(spacy_path)))
 
     def tokens(self, text: str) -> List[Token]:
         doc = self._nlp(self._normalize(text))
