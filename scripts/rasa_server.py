@@ -10,6 +10,10 @@ project's patches installed and without JAX.
   whenever it is installed (it is: TensorFlow requires it) only so that TFLite
   could convert JAX models, which Rasa never does. Without it each Rasa
   server uses ~65 MB less memory and starts ~1 s sooner (docs/performance.md).
+- `run` and `shell` of a model whose prediction graph needs no TensorFlow
+  (the project's) start without TensorFlow at all, ~300 MB less
+  (rasa_patches/no_tensorflow.py: stand-ins that fail loudly if used;
+  RASA_SERVER_TENSORFLOW=1 keeps it).
 
   .venv/bin/python scripts/rasa_server.py run -m models/faq.tar.gz ...
 """
