@@ -8,6 +8,9 @@ the launcher `scripts/rasa_server.py` installs them all before Rasa starts,
 and tests install what they exercise. The Rasa server refuses to start
 without them (`require_installed`, called by the project's response generator,
 which every project Rasa server loads from endpoints.yml).
+
+`no_tensorflow` is not among PATCHES: the launcher installs it only to serve
+a model that needs no TensorFlow (`no_tensorflow.install_if_unneeded`).
 """
 
 from importlib import import_module

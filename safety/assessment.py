@@ -61,7 +61,8 @@ class RiskAssessor:
     ) -> "RiskAssessor":
         return cls(
             RiskDetector.load(lexicon, spacy_pipeline),
-            RiskDetector.load(SPANISH_LEXICON, SPANISH_SPACY_PIPELINE),
+            # Loaded on the first message that is more Spanish than English.
+            RiskDetector.load(SPANISH_LEXICON, SPANISH_SPACY_PIPELINE, lazy=True),
             RiskClassifier.load(classifier_dir) if classifier_dir else None,
         )
 

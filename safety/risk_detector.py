@@ -12,6 +12,8 @@ Tiers:
 """
 
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -65,8 +67,37 @@ class RiskAssessment:
         }
 
 
+class LazyPipeline:
+    """A spaCy pipeline loaded on its first use (safety/lemmas.py). The Spanish
+    one reads only messages that are more Spanish than English
+    (safety/assessment.py): many servers never need it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._nlp: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._nlp is not None
+
+    def __call__(self, text: str) -> Any:
+        if self._nlp is None:
+            with self._lock:
+                if self._nlp is None:
+                    from safety import lemmas
+                    from safety.memory import give_back_freed_memory
+
+                    started = time.monotonic()
+                    self._nlp = lemmas.load(self.path)
+                    give_back_freed_memory()
+                    logger.info("Loaded the spaCy pipeline %s in %.1f s", self.path.name, time.monotonic() - started)
+        return self._nlp(text)
+
+
 class RiskDetector:
     def __init__(self, lexicon: Dict[str, Any], nlp: Any) -> None:
+        """nlp: a spaCy pipeline, or anything that turns a text into a Doc (LazyPipeline)."""
         self._nlp = nlp
         self._normalize = TextNormalizer(
             leet=lexicon.get("leet", {}),
@@ -94,8 +125,11 @@ class RiskDetector:
         self._matcher = PatternMatcher(patterns)
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
-        self._context_matcher = PatternMatcher(
-            [Pattern(source, "context", "context", compile_pattern(source)) for source in lexicon.get("context", [])]
+        context = lexicon.get("context", [])
+        self._context_matcher = (
+            PatternMatcher([Pattern(source, "context", "context", compile_pattern(source)) for source in context])
+            if context
+            else None
         )
 
     @classmethod
@@ -103,12 +137,16 @@ class RiskDetector:
         cls,
         lexicon_path: Path = DEFAULT_LEXICON,
         spacy_path: Path = DEFAULT_SPACY_PIPELINE,
+        lazy: bool = False,
     ) -> "RiskDetector":
-        import spacy  # imported here: it is slow and only needed at load time
-
+        """lazy: load the spaCy pipeline on the first message this detector reads."""
         with open(lexicon_path, encoding="utf-8") as f:
             lexicon = yaml.safe_load(f)
-        return cls(lexicon, spacy.load(spacy_path))
+        if lazy:
+            return cls(lexicon, LazyPipeline(Path(spacy_path)))
+        from safety import lemmas  # imports spaCy: slow, and only needed at load time
+
+        return cls(lexicon, lemmas.load(Path(spacy_path)))
 
     def tokens(self, text: str) -> List[Token]:
         doc = self._nlp(self._normalize(text))
@@ -116,8 +154,8 @@ class RiskDetector:
 
     def is_context_statement(self, text: Optional[str]) -> bool:
         """A plan, time or means statement (the lexicon's `context` lines)."""
-        if not text or not text.strip():
-            return False
+        if self._context_matcher is None or not text or not text.strip():
+            return False  # a lexicon without context lines (the Spanish one) needs no parse
         tokens = self.tokens(text)
         return bool(self._context_matcher.find(tokens, self._context_matcher.token_terms(tokens)))
 

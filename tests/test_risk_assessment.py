@@ -162,3 +162,15 @@ def test_benign_messages_rarely_get_the_crisis_reply(assessor, crisis_corpus):
     benign = [e["text"] for e in crisis_corpus["benign"]]
     hard = [t for t in benign if assessor.assess(t).is_hard]
     assert len(hard) <= len(benign) // 100, hard
+
+
+def test_the_spanish_pipeline_loads_on_the_first_spanish_message_only():
+    # ~140 MB of lemma table (docs/performance.md): not for English visitors,
+    # not even in a conversation with an earlier risk signal (the context step).
+    fresh = RiskAssessor.load()
+    signal = [fresh.assess("I'm not suicidal, just stressed").as_dict()]
+    for text in ("how much does a session cost?", "I want to die", "is it normal to cry in therapy"):
+        fresh.assess_in_context(text, signal)
+    assert not fresh.spanish._nlp.loaded
+    verdict = fresh.assess("ya no quiero vivir, me quiero morir")
+    assert fresh.spanish._nlp.loaded and verdict.is_hard and verdict.language == "es"

@@ -350,10 +350,3 @@ def test_when_enabled_the_rasa_http_api_requires_the_token(trained_model, tmp_pa
         assert tracker.status_code == 200 and tracker.json()["sender_id"] == sender
     finally:
         running.stop()
-
-
-def test_the_rasa_server_runs_without_jax(servers):
-    # scripts/rasa_server.py keeps JAX out: ~65 MB less (docs/performance.md).
-    # TensorFlow's libraries are listed, so the check can see loaded libraries.
-    maps = open(f"/proc/{servers.processes[-1].pid}/maps").read()
-    assert "tensorflow" in maps and "jaxlib" not in maps
