@@ -10,6 +10,8 @@ empty SQLite conversation store:
 One visitor sends --messages messages (default 200) in one conversation,
 each after the reply to the one before: the NLU hold-out texts and the
 out-of-scope hold-out, no crisis messages, so every turn is a normal answer.
+Each measured window is the same ten messages (sent once by another visitor
+first, to warm up), so that only the conversation's length differs.
 Reports, for messages 1-10, 91-100 and 191-200, the median latency and the
 Rasa server's CPU per message (steadier on a busy machine), and the ratio of
 the last window to the first. Writes the table to reports/bench_long.md.
@@ -70,6 +72,16 @@ def windows(count: int) -> List[Tuple[int, int]]:
     return [(1, 10), (middle - 9, middle), (count - 9, count)]
 
 
+def conversation(texts: List[str], count: int) -> List[str]:
+    """`count` messages: the same ten in each measured window (a message's cost
+    depends on its text), the other texts in between."""
+    measured, others = texts[:10], texts[10:]
+    sequence = [others[i % len(others)] for i in range(count)]
+    for first, _ in windows(count):
+        sequence[first - 1 : first + 9] = measured
+    return sequence
+
+
 def converse(servers: Servers, texts: List[str], count: int, sender: str) -> Dict[str, List[float]]:
     """One visitor, `count` messages in one conversation: latency (ms) and Rasa CPU (ms) per message."""
     pid = servers.processes[-1].pid
@@ -80,9 +92,7 @@ def converse(servers: Servers, texts: List[str], count: int, sender: str) -> Dic
         for i in range(count):
             before = cpu_seconds(pid)
             started = time.perf_counter()
-            response = http.post(
-                servers.bot.webhook, json={"sender": sender, "message": texts[i % len(texts)]}, timeout=60
-            )
+            response = http.post(servers.bot.webhook, json={"sender": sender, "message": texts[i]}, timeout=60)
             latencies.append((time.perf_counter() - started) * 1000)
             cpu.append((cpu_seconds(pid) - before) * 1000)
             response.raise_for_status()
@@ -111,9 +121,11 @@ def measure(kind: str, model: Path, texts: List[str], count: int, run: int) -> D
             credentials=credentials if kind == "stock" else None,
         )
         try:
-            for text in texts[-3:]:  # warm-up, another visitor: the first message of a server loads lazily
+            # Warm-up, another visitor: a server's first message loads lazily, and
+            # the risk lexicon caches what it found in each word.
+            for text in texts[:10]:
                 servers.bot.say("bench-long-warm-up", text)
-            return converse(servers, texts, count, f"bench-long-visitor-{run}")
+            return converse(servers, conversation(texts, count), count, f"bench-long-visitor-{run}")
         finally:
             servers.stop()
 
