@@ -162,6 +162,29 @@ def table(rows: Dict[str, List[float]], count: int) -> List[List[str]]:
     return lines
 
 
+def against_stock(rows: Dict[str, List[float]]) -> List[List[str]]:
+    """Each run's project figures over stock Rasa's, window by window."""
+    lines = []
+    for name, project in rows.items():
+        stock = rows.get(name.replace("project", "stock"))
+        if name.startswith("project") and stock:
+            label = name.replace("project", "project / stock")
+            p50 = [p / s for p, s in zip(project[:3], stock[:3])]
+            cpu = [p / s for p, s in zip(project[3:6], stock[3:6])]
+            ratios = (
+                (project[2] / project[0]) / (stock[2] / stock[0]),
+                (project[5] / project[3]) / (stock[5] / stock[3]),
+            )
+            lines.append(
+                [label]
+                + [f"{v:.2f}×" for v in p50]
+                + [f"{ratios[0]:.2f}×"]
+                + [f"{v:.2f}×" for v in cpu]
+                + [f"{ratios[1]:.2f}×", ""]
+            )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "faq.tar.gz", help="served by both")
@@ -184,18 +207,19 @@ def main() -> None:
             rows[name] = summarise(result, args.messages) + result["unexpected"]
             line = plain(table({name: rows[name]}, args.messages))
             print(f"[{time.monotonic() - started:4.0f} s] {line}", flush=True)
+    lines = table(rows, args.messages) + against_stock(rows)
     print()
-    print(plain(table(rows, args.messages)))
+    print(plain(lines))
     if args.only:
         return
-    lines = table(rows, args.messages)
     report = (
         "# Long conversations: the cost of a message as the conversation grows\n\n"
         f"Written by `make bench-long` (scripts/bench_long.py): {about}; took {time.monotonic() - started:.0f} s.\n"
         f"Model `{args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model}`, "
         f"served by the project's server and by stock Rasa (plain `rasa run`, Rasa's SQL store); one visitor, "
         f"{args.messages} messages in one conversation. p50: median latency over the REST webhook; CPU: the Rasa "
-        "server's CPU time per message (mean of the window).\n\n"
+        "server's CPU time per message (mean of the window). `project / stock`: the project's figure over stock "
+        "Rasa's in the same run.\n\n"
         + "\n".join(["| " + " | ".join(r) + " |" for r in lines[:1]] + ["|" + "---|" * len(lines[0])])
         + "\n"
         + "\n".join("| " + " | ".join(r) + " |" for r in lines[1:])
