@@ -63,9 +63,11 @@ WINDOWED = "_conversation_store_windowed"
 RECENT_TURNS = 8
 # Rows read first from the end of a session, more when they hold fewer turns.
 TAIL_ROWS = 128
-# Lets each query of a windowed read find its rows directly (an extra index on
-# Rasa's table: Rasa's own store and `make forget-*` work as before).
+# Let each query of a windowed read find its rows directly (extra indexes on
+# Rasa's table, created at start-up: Rasa's own store and `make forget-*` work
+# as before).
 INDEX = "ix_events_sender_type_action_id"
+SENDER_INDEX = "ix_events_sender_id_id"  # the latest rows of a session, on PostgreSQL
 # Events whose effect on a tracker ends with the next user message or action,
 # or that change only slots: before the latest turns, they leave nothing but
 # the slots' values. Any other event there (restart, slot reset, rewind, undo,
@@ -95,11 +97,13 @@ class ConversationStore(SQLTrackerStore):
 
     def _create_index(self) -> None:
         table = self.SQLEvent.__tablename__
+        indexes = {INDEX: "sender_id, type_name, action_name, id"}
+        if self.engine.dialect.name != "sqlite":  # SQLite's index on sender_id keeps each sender's rows in id order
+            indexes[SENDER_INDEX] = "sender_id, id"
         try:
             with self.engine.begin() as connection:
-                connection.execute(
-                    sa.text(f"CREATE INDEX IF NOT EXISTS {INDEX} ON {table} (sender_id, type_name, action_name, id)")
-                )
+                for name, columns in indexes.items():
+                    connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})"))
         except sa.exc.SQLAlchemyError as error:  # e.g. another server creating it at the same moment
             logger.warning("Could not create the index %s (%s): long conversations read slower.", INDEX, error)
 
@@ -160,8 +164,13 @@ class ConversationStore(SQLTrackerStore):
             return [row.data for row in reversed(tail)], False  # the whole session
         if not any(row.type_name == "bot" for row in tail[: first + 1]):
             return None
-        before = [*in_session, event.id < tail[first].id]
-        if session.query(event.id).filter(*before, event.type_name.in_(state_changing_types())).first():
+        cut = tail[first].id
+        before = [*in_session, event.id < cut]
+        # `id + 0`: found by type (rare), not by going through the session's ids.
+        by_type = [event.sender_id == sender_id, event.type_name.in_(state_changing_types()), event.id + 0 < cut]
+        if start is not None:
+            by_type += [event.id + 0 >= start.id, event.timestamp >= start.timestamp]
+        if session.query(event.id).filter(*by_type).first():
             return None
         slots = [
             sa.select(event.id, event.data)

@@ -23,7 +23,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import EventVerbosity
 
-from components.conversation_store import RECENT_TURNS, ConversationStore
+from components.conversation_store import RECENT_TURNS, WINDOWED, ConversationStore
 from tests.conftest import ROOT
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -231,3 +231,29 @@ def test_latest_turns_without_a_reply_are_read_with_the_whole_session(tmp_path):
         handle(store, [e for e in turn(n, now + n) if not isinstance(e, BotUttered)])
     ours = asyncio.run(store.retrieve(SENDER))
     assert ours.current_state(EventVerbosity.ALL) == rasas_read(db).current_state(EventVerbosity.ALL)
+
+
+@pytest.mark.slow
+def test_on_postgresql_two_servers_taking_turns_in_a_long_conversation_read_its_latest_turns():
+    from tests.test_scale import DB_NAME, DB_USER, Postgres
+
+    postgres = Postgres()
+    try:
+        settings = dict(dialect="postgresql", host="127.0.0.1", port=postgres.port, db=DB_NAME, username=DB_USER)
+        servers = [ConversationStore(DOMAIN, password=postgres.password, **settings) for _ in range(2)]
+        now = time.time() - 3600
+        long_conversation(servers[0], 1, now, [SlotSet("crisis_escalated", True, timestamp=now - 0.5)])
+        for n in range(1, 30):
+            handle(servers[n % 2], turn(n, now + n))
+        rasas = SQLTrackerStore(DOMAIN, password=postgres.password, **settings)
+        ours, theirs = asyncio.run(servers[0].retrieve(SENDER)), asyncio.run(rasas.retrieve(SENDER))
+        assert getattr(ours, WINDOWED, False)
+        assert ours.current_slot_values() == theirs.current_slot_values()
+        assert ours.get_slot("crisis_escalated") is True
+        assert list(ours.events)[-RECENT_TURNS * 5 :] == list(theirs.events)[-RECENT_TURNS * 5 :]
+        texts = [e.text for e in asyncio.run(rasas.retrieve_full_tracker(SENDER)).events if isinstance(e, UserUttered)]
+        assert texts == [f"question {n}" for n in range(30)]
+        for store in [*servers, rasas]:
+            store.engine.dispose()
+    finally:
+        postgres.stop()
