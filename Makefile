@@ -99,7 +99,7 @@ bench: install
 	$(BIN)/python scripts/bench.py
 
 # One visitor, 200 messages in one conversation, on the project's server and on
-# stock Rasa (same model): is the 200th message as quick as the first? (~3 min)
+# stock Rasa (same model): is the 200th message as quick as the first? (~1.5 min)
 bench-long: train
 	$(BIN)/python scripts/bench_long.py --model $(MODEL)
 
