@@ -1,6 +1,7 @@
 """The conversation store: Rasa's SQL tracker store, doing less per message.
 
-Same tables, same rows and same results as Rasa's SQLTrackerStore (`type: SQL`),
+Same tables, same rows and same results as Rasa's SQLTrackerStore (`type: SQL`,
+plus two indexes),
 on SQLite or PostgreSQL, so `make forget-*` and a switch back to `type: SQL`
 keep working. Rasa's store was ~45 % of the Rasa server's CPU per message
 (`make bench`, docs/performance.md); most of it went to three things:
@@ -26,7 +27,7 @@ the session is still Rasa's (domain.yml session_config). What reads the
 tracker sees the same as before:
 - the rules (RulePolicy) match the last two turns at most, on the same
   states: the slots at each turn have the same values;
-- "tell me more" and the escalation reads slots (last_topic,
+- "tell me more" and the escalation read slots (last_topic,
   crisis_escalated), kept whatever their age;
 - the action server's risk check reads the visitor's last 4 turns
   (safety/assessment.py CONTEXT_TURNS), fewer than `recent_turns`;
@@ -61,6 +62,9 @@ STORED_EVENTS = "_conversation_store_events"
 # Rasa's count of the session's stored events does not apply to it.
 WINDOWED = "_conversation_store_windowed"
 RECENT_TURNS = 8
+# The action server's risk check reads the visitor's 4 previous turns
+# (safety/assessment.py CONTEXT_TURNS; tests/test_conversation_store.py checks).
+FEWEST_RECENT_TURNS = 4
 # Rows read first from the end of a session, more when they hold fewer turns.
 TAIL_ROWS = 128
 # Let each query of a windowed read find its rows directly (extra indexes on
@@ -83,8 +87,10 @@ logger = logging.getLogger(__name__)
 class ConversationStore(SQLTrackerStore):
     def __init__(self, *args: Any, recent_turns: int = RECENT_TURNS, **kwargs: Any) -> None:
         """recent_turns: the fewest turns a tracker read for a message holds (0: the whole session)."""
-        super().__init__(*args, **kwargs)
         self.recent_turns = int(recent_turns)
+        if 0 < self.recent_turns < FEWEST_RECENT_TURNS:
+            raise ValueError(f"recent_turns must be 0 or at least {FEWEST_RECENT_TURNS}: the risk check reads them")
+        super().__init__(*args, **kwargs)
         url = self.engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             # One process, one event loop: a pooled connection is only ever
@@ -105,7 +111,7 @@ class ConversationStore(SQLTrackerStore):
                 for name, columns in indexes.items():
                     connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})"))
         except sa.exc.SQLAlchemyError as error:  # e.g. another server creating it at the same moment
-            logger.warning("Could not create the index %s (%s): long conversations read slower.", INDEX, error)
+            logger.warning("Could not create the store's indexes (%s): long conversations read slower.", error)
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:

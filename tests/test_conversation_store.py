@@ -23,7 +23,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import EventVerbosity
 
-from components.conversation_store import RECENT_TURNS, WINDOWED, ConversationStore
+from components.conversation_store import FEWEST_RECENT_TURNS, RECENT_TURNS, WINDOWED, ConversationStore
+from safety.assessment import CONTEXT_TURNS
 from tests.conftest import ROOT
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -163,6 +164,12 @@ def long_conversation(store, turns: int, now: float, before=()):
 
 def rasas_read(db):
     return asyncio.run(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db)).retrieve(SENDER))
+
+
+def test_the_latest_turns_hold_what_the_risk_check_reads(tmp_path):
+    assert RECENT_TURNS >= FEWEST_RECENT_TURNS >= CONTEXT_TURNS
+    with pytest.raises(ValueError, match="recent_turns"):
+        ConversationStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"), recent_turns=2)
 
 
 def test_a_long_conversation_is_read_as_its_latest_turns_after_the_slots(tmp_path):
