@@ -13,7 +13,7 @@ MODEL := models/faq.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench soak escalations report unanswered forget-sender forget-older clean
+.PHONY: install train run shell test test-fast lint format validate eval eval-risk bench-detector bench bench-long soak escalations report unanswered forget-sender forget-older clean
 
 install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS) $(ABOUT_PAGE)
 
@@ -97,6 +97,11 @@ bench-detector: install
 # Project pipeline vs Rasa's default: training, start-up, memory, latency, throughput (~15 min).
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# One visitor, 200 messages in one conversation, on the project's server and on
+# stock Rasa (same model): is the 200th message as quick as the first? (~1.5 min)
+bench-long: train
+	$(BIN)/python scripts/bench_long.py --model $(MODEL)
 
 # 32 visitors for 2 minutes with growing conversations, then 2 minutes with fresh
 # 10-message ones, on loopback: throughput of each, errors, memory growth.

@@ -1,17 +1,30 @@
 """The project's conversation store (components/conversation_store.py) keeps
 every turn exactly once, in order, and reads back what Rasa's own SQL store
-reads, so visitors' conversations survive a switch between the two."""
+reads, so visitors' conversations survive a switch between the two. A long
+conversation is read as its latest turns after the slots' values."""
 
 import asyncio
 import time
 
+import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    AllSlotsReset,
+    BotUttered,
+    ConversationPaused,
+    FollowupAction,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import EventVerbosity
 
-from components.conversation_store import ConversationStore
+from components.conversation_store import FEWEST_RECENT_TURNS, RECENT_TURNS, WINDOWED, ConversationStore
+from safety.assessment import CONTEXT_TURNS
 from tests.conftest import ROOT
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -132,3 +145,122 @@ def test_a_conversation_saved_twice_by_one_request_is_stored_once(tmp_path):
 
     asyncio.run(twice())
     assert [name for kind, name, _ in stored_events(db) if kind == "user"] == ["question 0", "question 1", "question 2"]
+
+
+# --- Long conversations: the latest turns and the slots --------------------
+
+
+def long_conversation(store, turns: int, now: float, before=()):
+    """A session start, `before` (events), then `turns` turns."""
+    start = [
+        ActionExecuted("action_session_start", timestamp=now - 1),
+        SessionStarted(timestamp=now - 0.9),
+        ActionExecuted("action_listen", timestamp=now - 0.8),
+    ]
+    handle(store, start + list(before))
+    for n in range(turns):
+        handle(store, turn(n, now + n))
+
+
+def rasas_read(db):
+    return asyncio.run(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db)).retrieve(SENDER))
+
+
+def test_the_latest_turns_hold_what_the_risk_check_reads(tmp_path):
+    assert RECENT_TURNS >= FEWEST_RECENT_TURNS >= CONTEXT_TURNS
+    with pytest.raises(ValueError, match="recent_turns"):
+        ConversationStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"), recent_turns=2)
+
+
+def test_a_long_conversation_is_read_as_its_latest_turns_after_the_slots(tmp_path):
+    db = tmp_path / "tracker.db"
+    store = ConversationStore(DOMAIN, dialect="sqlite", db=str(db))
+    now = time.time() - 3600
+    escalated = [SlotSet("crisis_escalated", True, timestamp=now - 0.5)]
+    long_conversation(store, 40, now, escalated)
+    ours, theirs = asyncio.run(store.retrieve(SENDER)), rasas_read(db)
+    assert ours.current_slot_values() == theirs.current_slot_values()
+    assert ours.get_slot("crisis_escalated") is True
+    users = [e.text for e in ours.events if isinstance(e, UserUttered)]
+    assert users == [f"question {n}" for n in range(40 - RECENT_TURNS, 40)]
+    # the same latest turns, event for event, after the slots' values
+    window = len(users) * 5 + 1
+    assert list(ours.events)[-window:] == list(theirs.events)[-window:]
+    assert all(isinstance(e, SlotSet) for e in list(ours.events)[:-window])
+    # the same size at 40 turns as at 120
+    for n in range(40, 120):
+        handle(store, turn(n, now + n))
+    assert len(asyncio.run(store.retrieve(SENDER)).events) == len(ours.events)
+
+
+def test_a_long_conversation_is_stored_once_each_turn_however_often_it_is_saved(tmp_path):
+    db = tmp_path / "tracker.db"
+    store = ConversationStore(DOMAIN, dialect="sqlite", db=str(db))
+    now = time.time() - 3600
+    long_conversation(store, 30, now)
+
+    async def twice():
+        tracker = await store.get_or_create_tracker(SENDER)
+        for n in (30, 31):
+            for event in turn(n, now + n):
+                tracker.update(event)
+            await store.save(tracker)
+
+    asyncio.run(twice())
+    handle(store, turn(32, now + 32))
+    users = [name for kind, name, _ in stored_events(db) if kind == "user"]
+    assert users == [f"question {n}" for n in range(33)]
+    assert len(stored_events(db)) == 1 + 3 + 33 * 5  # the new tracker's action_listen, the session start
+
+
+@pytest.mark.parametrize(
+    "event",
+    [AllSlotsReset(), Restarted(), ConversationPaused(), FollowupAction("action_small_talk")],
+    ids=["slots-reset", "restart", "pause", "follow-up"],
+)
+def test_a_session_with_more_than_slots_before_its_latest_turns_is_read_whole(tmp_path, event):
+    db = tmp_path / "tracker.db"
+    store = ConversationStore(DOMAIN, dialect="sqlite", db=str(db))
+    now = time.time() - 3600
+    event.timestamp = now - 0.5
+    long_conversation(store, 20, now, [SlotSet("crisis_escalated", True, timestamp=now - 0.6), event])
+    ours = asyncio.run(store.retrieve(SENDER))
+    assert ours.current_state(EventVerbosity.ALL) == rasas_read(db).current_state(EventVerbosity.ALL)
+
+
+def test_latest_turns_without_a_reply_are_read_with_the_whole_session(tmp_path):
+    # The automated-assistant notice looks back to the last reply or the session start.
+    db = tmp_path / "tracker.db"
+    store = ConversationStore(DOMAIN, dialect="sqlite", db=str(db))
+    now = time.time() - 3600
+    long_conversation(store, 3, now)
+    for n in range(3, 3 + RECENT_TURNS):
+        handle(store, [e for e in turn(n, now + n) if not isinstance(e, BotUttered)])
+    ours = asyncio.run(store.retrieve(SENDER))
+    assert ours.current_state(EventVerbosity.ALL) == rasas_read(db).current_state(EventVerbosity.ALL)
+
+
+@pytest.mark.slow
+def test_on_postgresql_two_servers_taking_turns_in_a_long_conversation_read_its_latest_turns():
+    from tests.test_scale import DB_NAME, DB_USER, Postgres
+
+    postgres = Postgres()
+    try:
+        settings = dict(dialect="postgresql", host="127.0.0.1", port=postgres.port, db=DB_NAME, username=DB_USER)
+        servers = [ConversationStore(DOMAIN, password=postgres.password, **settings) for _ in range(2)]
+        now = time.time() - 3600
+        long_conversation(servers[0], 1, now, [SlotSet("crisis_escalated", True, timestamp=now - 0.5)])
+        for n in range(1, 30):
+            handle(servers[n % 2], turn(n, now + n))
+        rasas = SQLTrackerStore(DOMAIN, password=postgres.password, **settings)
+        ours, theirs = asyncio.run(servers[0].retrieve(SENDER)), asyncio.run(rasas.retrieve(SENDER))
+        assert getattr(ours, WINDOWED, False)
+        assert ours.current_slot_values() == theirs.current_slot_values()
+        assert ours.get_slot("crisis_escalated") is True
+        assert list(ours.events)[-RECENT_TURNS * 5 :] == list(theirs.events)[-RECENT_TURNS * 5 :]
+        texts = [e.text for e in asyncio.run(rasas.retrieve_full_tracker(SENDER)).events if isinstance(e, UserUttered)]
+        assert texts == [f"question {n}" for n in range(30)]
+        for store in [*servers, rasas]:
+            store.engine.dispose()
+    finally:
+        postgres.stop()

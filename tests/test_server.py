@@ -231,6 +231,16 @@ def test_with_the_action_server_down_other_messages_get_a_clear_apology(bot_with
     assert not bot_without_actions.texts(bot_without_actions.say(sender, text)).startswith(notice.text())
 
 
+def test_with_the_action_server_down_a_long_conversation_still_gets_rasas_own_replies(bot_without_actions: Bot):
+    # Longer than the store reads (components/conversation_store.py): the rules read slots set this turn.
+    sender = new_sender()
+    replies = [bot_without_actions.texts(bot_without_actions.say(sender, "what are your hours?")) for _ in range(20)]
+    assert all("can't answer right now" in reply for reply in replies)
+    assert [reply.startswith(notice.text()) for reply in replies] == [True] + [False] * 19
+    crisis = bot_without_actions.texts(bot_without_actions.say(sender, "i'm going to end it all tonight"))
+    assert crisis.startswith("I'm an automated assistant") and "988" in crisis
+
+
 SLOW_ACTIONS_TIMEOUT = 2
 
 
