@@ -99,7 +99,7 @@ def converse(servers: Servers, texts: List[str], count: int, sender: str) -> Dic
             replies = [m.get("text") or "" for m in response.json()]
             if not replies:
                 unexpected.append(f"{i + 1}: no reply")
-            elif any(r.startswith(FAILURE_REPLIES) for r in replies):
+            elif any(failure in r for r in replies for failure in FAILURE_REPLIES):
                 unexpected.append(f"{i + 1}: Rasa's own reply (the action server did not answer)")
             elif any(r.startswith(CRISIS_START) for r in replies):
                 unexpected.append(f"{i + 1}: a crisis reply")
