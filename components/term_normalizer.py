@@ -5,9 +5,13 @@ Visitors call their therapist a shrink, counsellor, psychologist, clinician or
 classifier would learn "trust" + "therapist" but miss "trust" + "shrink". This
 component rewrites each token's lemma to its canonical term (from
 content/term_synonyms.yml) after tokenising, so the word features see one
-term. The message text itself is untouched (the risk detector reads the text).
+term. Machine strings (ids, hashes, tokens: 16 or more letters and digits
+mixed) are no words at all: their character n-grams made a random id look
+like "goodbye" to the classifier, so their lemma is emptied and they add no
+feature. The message text itself is untouched (the risk detector reads the text).
 """
 
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -21,6 +25,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+# 16+ characters of letters and digits, with at least one of each: not a word.
+MACHINE_STRING = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{16,}", re.IGNORECASE)
 DEFAULT_SYNONYMS = Path(__file__).resolve().parent.parent / "content" / "term_synonyms.yml"
 
 
@@ -54,6 +60,8 @@ class TermNormalizer(GraphComponent):
             canonical: Optional[str] = self._canonical.get(token.text.lower())
             if canonical:
                 token.lemma = canonical
+            elif MACHINE_STRING.fullmatch(token.text):
+                token.lemma = ""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -36,16 +36,20 @@ class Pipeline:
         self.tokenizer = component(WhitespaceTokenizer, storage, "tokens")
         self.normalizer = component(TermNormalizer, storage, "terms")
         self.features = component(CountVectorsFeaturizer, storage, "features", use_lemma=True)
+        self.characters = component(
+            CountVectorsFeaturizer, storage, "characters", use_lemma=True, analyzer="char_wb", min_ngram=2, max_ngram=5
+        )
 
     def train(self, data: TrainingData) -> None:
         self.tokenizer.process_training_data(data)
         self.normalizer.process_training_data(data)
-        self.features.train(data)
-        self.features.process_training_data(data)
+        for featurizer in (self.features, self.characters):
+            featurizer.train(data)
+            featurizer.process_training_data(data)
 
     def featurize(self, texts: List[str]) -> List[Message]:
         messages = [Message(data={TEXT: text}) for text in texts]
-        for step in (self.tokenizer, self.normalizer, self.features):
+        for step in (self.tokenizer, self.normalizer, self.features, self.characters):
             step.process(messages)
         return messages
 
@@ -88,6 +92,16 @@ def test_the_persisted_classifier_loads_and_predicts_the_same(trained):
 def test_a_message_with_no_known_words_gets_no_intent_rather_than_a_guess(trained, text):
     _, pipeline, classifier = trained
     assert intents(classifier, pipeline.featurize([text])) == [(None, 0.0)]
+
+
+def test_a_machine_string_is_no_word(trained):
+    _, pipeline, classifier = trained
+    # Its character n-grams ("ho", "ca", "ll"...) would otherwise match the training words.
+    assert intents(classifier, pipeline.featurize(["a64b2f10461c4ff387addcd19d1b652e"])) == [(None, 0.0)]
+    # Beside real words it changes nothing.
+    question = "how can I trust my therapist"
+    with_id = intents(classifier, pipeline.featurize([f"{question} 3f9a0c1b2d4e5f60718293a4b5c6d7e8"]))
+    assert with_id == intents(classifier, pipeline.featurize([question])) and with_id[0][0] == "ask_trust"
 
 
 @pytest.fixture(scope="module")
