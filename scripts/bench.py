@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import yaml
 
@@ -123,23 +123,30 @@ def train(name: str, config: Path, log: Callable[[str], None]) -> Result:
     return result
 
 
+def start_servers(
+    name: str, model: Path, tmp: Path, stock: bool, rasa_env: Optional[Dict[str, str]] = None
+) -> BenchServers:
+    """The project's servers, or stock Rasa (plain `rasa run`, its own REST channel), on a model."""
+    credentials = tmp / "credentials.yml"
+    credentials.write_text("rest:\n")  # stock: Rasa's own REST channel
+    return BenchServers(
+        name,
+        model,
+        tmp,
+        action_env={"ESCALATION_DB": str(tmp / "escalations.db")},
+        stock_rasa=stock,
+        credentials=credentials if stock else None,
+        rasa_env=rasa_env,
+    )
+
+
 def serve_and_measure(
     name: str, result: Result, texts: List[str], args: argparse.Namespace, log: Callable[[str], None]
 ) -> None:
     stock = name == STOCK
     model = OUT_DIR / f"{'default' if stock else name}.tar.gz"
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
-        action_env = {"ESCALATION_DB": str(Path(tmp) / "escalations.db")}
-        credentials = Path(tmp) / "credentials.yml"
-        credentials.write_text("rest:\n")  # stock: Rasa's own REST channel
-        servers = BenchServers(
-            f"bench-{name}",
-            model,
-            Path(tmp),
-            action_env=action_env,
-            stock_rasa=stock,
-            credentials=credentials if stock else None,
-        )
+        servers = start_servers(f"bench-{name}", model, Path(tmp), stock)
         try:
             servers.bot.say("bench-first", texts[1])
             result.startup_s = time.monotonic() - servers.rasa_started

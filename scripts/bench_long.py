@@ -34,7 +34,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.bench import machine  # noqa: E402
+from scripts.bench import machine, start_servers  # noqa: E402
 from scripts.loadgen import FAILURE_REPLIES, cpu_seconds  # noqa: E402
 from tests.conftest import Servers  # noqa: E402
 
@@ -110,16 +110,7 @@ def converse(servers: Servers, texts: List[str], count: int, sender: str) -> Dic
 
 def measure(kind: str, model: Path, texts: List[str], count: int, run: int) -> Dict[str, List[float]]:
     with tempfile.TemporaryDirectory(prefix=f"bench-long-{kind}-") as tmp:
-        credentials = Path(tmp) / "credentials.yml"
-        credentials.write_text("rest:\n")
-        servers = Servers(
-            f"bench-long-{kind}",
-            model,
-            Path(tmp),
-            action_env={"ESCALATION_DB": str(Path(tmp) / "escalations.db")},
-            stock_rasa=kind == "stock",
-            credentials=credentials if kind == "stock" else None,
-        )
+        servers = start_servers(f"bench-long-{kind}", model, Path(tmp), kind == "stock")
         try:
             # Warm-up, another visitor: a server's first message loads lazily, and
             # the risk lexicon caches what it found in each word.

@@ -36,7 +36,7 @@ from typing import Dict, List
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from rasa_patches.no_tensorflow import KEEP_TENSORFLOW  # noqa: E402
-from scripts.bench import TURNS, BenchServers, messages  # noqa: E402
+from scripts.bench import TURNS, messages, start_servers  # noqa: E402
 from scripts.loadgen import memory_mb, percentile, run_load, sample_memory  # noqa: E402
 from tests.conftest import BASE_ENV  # noqa: E402
 
@@ -58,17 +58,7 @@ def measure(name: str, model: Path, texts: List[str], args: argparse.Namespace) 
     stock = name == "stock"
     env = {**BASE_ENV, **({KEEP_TENSORFLOW: "1"} if args.keep_tensorflow and not stock else {})}
     with tempfile.TemporaryDirectory(prefix=f"bench-memory-{name}-") as tmp:
-        credentials = Path(tmp) / "credentials.yml"
-        credentials.write_text("rest:\n")  # stock: Rasa's own REST channel
-        servers = BenchServers(
-            f"bench-memory-{name}",
-            model,
-            Path(tmp),
-            action_env={"ESCALATION_DB": str(Path(tmp) / "escalations.db")},
-            stock_rasa=stock,
-            credentials=credentials if stock else None,
-            rasa_env=env,
-        )
+        servers = start_servers(f"bench-memory-{name}", model, Path(tmp), stock, rasa_env=env)
         try:
             servers.bot.say(f"{name}-first", texts[1])
             result: Dict[str, float] = {"startup_s": time.monotonic() - servers.rasa_started}

@@ -395,9 +395,8 @@ def fake_api() -> Iterator[FakeApi]:
     api.server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def channel_servers(trained_model, fake_api, tmp_path_factory) -> Iterator[Servers]:
-    """Rasa with REST, socket.io, Slack and Telegram, as `make run` configures it."""
+def start_channel_servers(name: str, model: Path, fake_api: "FakeApi", tmp: Path, **extra_env: str) -> Servers:
+    """Rasa with REST, socket.io, Slack and Telegram (against the fake APIs), as `make run` configures it."""
     env = {
         **BASE_ENV,
         "SLACK_BOT_TOKEN": "xoxb-test",
@@ -408,11 +407,16 @@ def channel_servers(trained_model, fake_api, tmp_path_factory) -> Iterator[Serve
         "FAKE_SLACK_API": fake_api.url + "/api/",
         "FAKE_TELEGRAM_API": fake_api.url,
         "PYTHONPATH": str(ROOT / "tests" / "fake_apis"),
+        **extra_env,
     }
-    tmp = tmp_path_factory.mktemp("channels")
     credentials = tmp / "credentials.yml"
     subprocess.run([str(BIN / "python"), "scripts/credentials.py", str(credentials)], cwd=ROOT, env=env, check=True)
-    running = Servers("channels", trained_model, tmp, credentials=credentials, rasa_env=env)
+    return Servers(name, model, tmp, credentials=credentials, rasa_env=env)
+
+
+@pytest.fixture(scope="session")
+def channel_servers(trained_model, fake_api, tmp_path_factory) -> Iterator[Servers]:
+    running = start_channel_servers("channels", trained_model, fake_api, tmp_path_factory.mktemp("channels"))
     yield running
     running.stop()
 

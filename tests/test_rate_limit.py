@@ -13,7 +13,7 @@ import requests
 
 from channels.rate_limit import MessageLimits, RateLimitSettingError, storage_uri
 from practice import content
-from tests.conftest import BASE_ENV, BIN, RASA, ROOT, SIGNING_SECRET, Servers, free_port
+from tests.conftest import BASE_ENV, RASA, ROOT, free_port, start_channel_servers
 from tests.test_channel_input import (
     new_channel,
     new_chat,
@@ -116,23 +116,14 @@ PER_SENDER, PER_IP = 5, 40
 def limited(trained_model, fake_api, tmp_path_factory):
     """REST, socket.io, Slack and Telegram with low limits: 5 a minute per
     visitor, 40 a minute per address (every test visitor is 127.0.0.1)."""
-    env = {
-        **BASE_ENV,
-        "RATE_LIMIT_PER_SENDER": str(PER_SENDER),
-        "RATE_LIMIT_PER_IP": str(PER_IP),
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "TELEGRAM_TOKEN": "123456:TEST-token-for-the-fake-telegram-api",
-        "TELEGRAM_BOT_NAME": "maple_grove_test_bot",
-        "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
-        "FAKE_SLACK_API": fake_api.url + "/api/",
-        "FAKE_TELEGRAM_API": fake_api.url,
-        "PYTHONPATH": str(ROOT / "tests" / "fake_apis"),
-    }
-    tmp = tmp_path_factory.mktemp("limited")
-    credentials = tmp / "credentials.yml"
-    subprocess.run([str(BIN / "python"), "scripts/credentials.py", str(credentials)], cwd=ROOT, env=env, check=True)
-    running = Servers("limited", trained_model, tmp, credentials=credentials, rasa_env=env)
+    running = start_channel_servers(
+        "limited",
+        trained_model,
+        fake_api,
+        tmp_path_factory.mktemp("limited"),
+        RATE_LIMIT_PER_SENDER=str(PER_SENDER),
+        RATE_LIMIT_PER_IP=str(PER_IP),
+    )
     yield running
     running.stop()
 
