@@ -40,7 +40,7 @@ $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 
 # The learned risk classifier (safety/risk_classifier.py), from the independent
 # writers' lines in data/risk/ (about 2 minutes).
-$(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml)
+$(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py safety/ngram_features.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
 	$(BIN)/python scripts/train_risk_classifier.py
 
 train: $(MODEL)

@@ -1,10 +1,14 @@
 """A learned risk classifier that reads meaning, not words.
 
-Multinomial logistic regression over sentence embeddings (safety/encoder.py):
-classes `none` and the risk categories. The risk score of a message is
-1 - P(none); its category is the most likely risk class. Two thresholds, chosen
-by scripts/train_risk_classifier.py from out-of-fold predictions (each writer's
-lines scored by a model that never saw that writer), turn the score into a tier:
+Two multinomial logistic regressions, classes `none` and the risk categories,
+averaged: one over sentence embeddings (safety/encoder.py), which reads
+meaning, and one over character and word n-grams (safety/ngram_features.py),
+which reads spelling: slang, typos, Spanish. Together they catch more at the
+same false-alarm rate than either alone (docs/safety.md). The risk score of a
+message is 1 - P(none); its category is the most likely risk class. Two
+thresholds, chosen by scripts/train_risk_classifier.py from out-of-fold
+predictions (each writer's lines scored by a model that never saw that
+writer), turn the score into a tier:
 
   hard  score >= hard_threshold: the crisis reply
   soft  score >= soft_threshold: the normal answer plus a resources line
@@ -21,6 +25,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
+from safety import ngram_features
 from safety.encoder import SentenceEncoder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,27 +44,53 @@ class RiskScore:
         return "soft" if self.score >= thresholds["soft"] else "none"
 
 
+@dataclass(frozen=True)
+class LinearHead:
+    """One logistic regression: class probabilities from a feature matrix."""
+
+    coef: np.ndarray  # classes x features
+    intercept: np.ndarray
+
+    def probabilities(self, features) -> np.ndarray:
+        logits = np.asarray(features @ self.coef.T) + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
 class RiskClassifier:
     def __init__(
         self,
         encoder: Optional[SentenceEncoder],
-        coef: np.ndarray,
-        intercept: np.ndarray,
+        meaning: LinearHead,
+        spelling: LinearHead,
+        idf: np.ndarray,
         classes: Sequence[str],
         thresholds: Dict[str, float],
+        meaning_weight: float,
     ) -> None:
         self._encoder = encoder
-        self._coef = coef
-        self._intercept = intercept
+        self.meaning = meaning
+        self.spelling = spelling
+        self._idf = idf
         self.classes: List[str] = list(classes)
         self._none = self.classes.index(NONE_CLASS)
         self.thresholds = dict(thresholds)
+        self.meaning_weight = meaning_weight
 
     @classmethod
     def load(cls, model_dir: Path = DEFAULT_MODEL_DIR, encoder: Optional[SentenceEncoder] = None) -> "RiskClassifier":
         meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(model_dir / "weights.npz")
-        return cls(encoder, arrays["coef"], arrays["intercept"], meta["classes"], meta["thresholds"])
+        return cls(
+            encoder,
+            LinearHead(arrays["meaning_coef"], arrays["meaning_intercept"]),
+            LinearHead(arrays["spelling_coef"], arrays["spelling_intercept"]),
+            arrays["idf"],
+            meta["classes"],
+            meta["thresholds"],
+            meta["meaning_weight"],
+        )
 
     @property
     def encoder(self) -> SentenceEncoder:
@@ -69,22 +100,23 @@ class RiskClassifier:
             self._encoder = SentenceEncoder.load()
         return self._encoder
 
-    def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
-        logits = embeddings @ self._coef.T + self._intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+    def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:
+        if embeddings is None:
+            embeddings = self.encoder.encode(list(texts))
+        by_meaning = self.meaning.probabilities(embeddings)
+        by_spelling = self.spelling.probabilities(ngram_features.features(texts, self._idf))
+        return self.meaning_weight * by_meaning + (1.0 - self.meaning_weight) * by_spelling
 
-    def scores_from_embeddings(self, embeddings: np.ndarray) -> List[RiskScore]:
+    def scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[RiskScore]:
         result = []
-        for row in self.probabilities(embeddings):
+        for row in self.probabilities(texts, embeddings):
             risk = row.copy()
             risk[self._none] = -1.0
             result.append(RiskScore(float(1.0 - row[self._none]), self.classes[int(risk.argmax())]))
         return result
 
     def score(self, text: str) -> RiskScore:
-        return self.scores_from_embeddings(self.encoder.encode([text]))[0]
+        return self.scores([text])[0]
 
     def tier(self, score: RiskScore) -> str:
         return score.tier(self.thresholds)

@@ -197,7 +197,9 @@ def render(results: Dict[str, Any]) -> str:
         lines += [
             "### Independent writers (data/risk/), classifier alone, leave-one-writer-out",
             "",
-            f"Thresholds: hard {w['thresholds']['hard']:.3f}, soft {w['thresholds']['soft']:.3f}, "
+            f"Meaning (embeddings) head weight {w['meaning_weight']:.1f}, spelling (n-grams) head "
+            f"{1 - w['meaning_weight']:.1f}. Thresholds: hard {w['thresholds']['hard']:.3f}, "
+            f"soft {w['thresholds']['soft']:.3f}, "
             f"context {w['thresholds']['context']:.3f}. Crisis reply on risk lines "
             f"{100 * w['recall_hard']:.1f} %, resources line or more {100 * w['recall_soft']:.1f} %; "
             f"benign lines (mostly hard negatives) with a crisis reply {100 * w['benign_hard']:.1f} %, "
@@ -227,7 +229,11 @@ def main() -> None:
     meta = json.loads((ROOT / "build" / "risk_classifier" / "model.json").read_text(encoding="utf-8"))
     results: Dict[str, Any] = {
         "corpus": score_messages(corpus_items(), verdicts, "kind"),
-        "writers": {**meta["out_of_fold_by_writer"], "thresholds": meta["thresholds"]},
+        "writers": {
+            **meta["out_of_fold_by_writer"],
+            "thresholds": meta["thresholds"],
+            "meaning_weight": meta["meaning_weight"],
+        },
         "published": published(assessor, verdicts),
     }
     name = "risk_evaluation"

@@ -1,9 +1,16 @@
 """Train the learned risk classifier (safety/risk_classifier.py) and pick its thresholds.
 
 Data: data/risk/*.yml, lines from independent writers, each given a persona and
-the category descriptions only; lines from a writer's conversations
-(data/risk/conversations/); plus the bot's own NLU examples of everything that
-is not a crisis (FAQ questions, small talk, contact) as `none`.
+the category descriptions only (their tasks: docs/writer_tasks/risk/); lines
+from the writers' conversations (data/risk/conversations/); plus the bot's own
+NLU examples of everything that is not a crisis (FAQ questions, practice
+questions, small talk, the visitor-side writers' lines in data/nlu/visitors/)
+as `none`.
+
+Two heads, the same logistic regression over two views of a message: sentence
+embeddings (meaning) and hashed character/word n-grams (spelling). Their
+class probabilities are averaged with the weight that catches the most risk
+out of fold at the hard tier's false-alarm limit.
 
 Thresholds come from a precision/recall trade-off measured honestly: every
 writer's lines are scored by a model trained without that writer (out-of-fold
@@ -14,9 +21,11 @@ by writer), which is what a new visitor's wording looks like to the model.
            benign lines would get a resources line
   context: the same at CONTEXT_MAX_FALSE_ALARMS, used only a few turns after
            a risk signal (safety/assessment.py)
-The benign lines are mostly hard negatives written to look like risk (idioms,
-pills, bridges, guns in the news), so these rates are upper bounds for
-ordinary traffic.
+The benign lines these limits count are the risk writers' `none` lines, mostly
+hard negatives written to look like risk (idioms, pills, bridges, guns in the
+news), so the rates are upper bounds for ordinary traffic; the NLU examples,
+easy negatives, train the model but would make the limits look looser than
+they are.
 The final model is then trained on everything.
 
 Usage: python scripts/train_risk_classifier.py [OUTPUT_DIR]
@@ -29,11 +38,14 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 import yaml
+from joblib import Parallel, delayed
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from safety import ngram_features  # noqa: E402
 from safety.encoder import SentenceEncoder  # noqa: E402
 from safety.risk_classifier import DEFAULT_MODEL_DIR, NONE_CLASS  # noqa: E402
 
@@ -43,6 +55,8 @@ HARD_MAX_FALSE_ALARMS = 0.02
 SOFT_MAX_FALSE_ALARMS = 0.10
 CONTEXT_MAX_FALSE_ALARMS = 0.25
 C = 4.0  # inverse regularisation: 1, 4 and 16 tried; 4 gave the best out-of-fold recall at 1 % and 5 % false alarms
+MEANING_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+NLU_WRITER = "nlu"
 
 
 def writer_examples() -> List[Tuple[str, str, str]]:
@@ -71,34 +85,55 @@ def conversation_examples() -> List[Tuple[str, str, str]]:
 
 
 def nlu_examples() -> List[Tuple[str, str, str]]:
-    """The NLU training examples of every intent but `crisis`, as `none`."""
+    """The NLU training examples of every intent but `crisis` (with the
+    visitor-side writers' in data/nlu/visitors/), as `none`: one group, as
+    easy negatives they need no fold each."""
     rows = []
-    for path in sorted(NLU_DIR.glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+    for path in sorted(NLU_DIR.rglob("*.yml")):
+        group = NLU_WRITER
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             if item.get("intent") in (None, "crisis"):
                 continue
             for line in item["examples"].splitlines():
                 text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
                 if text:
-                    rows.append((text, NONE_CLASS, "nlu"))
+                    rows.append((text, NONE_CLASS, group))
     return rows
 
 
-def fit(x: np.ndarray, y: List[str]) -> LogisticRegression:
-    model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
+def fit(x, y: List[str]) -> LogisticRegression:
+    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
     return model.fit(x, y)
 
 
-def out_of_fold_scores(x: np.ndarray, y: List[str], groups: List[str]) -> np.ndarray:
-    """Risk score (1 - P(none)) of each line from a model that never saw its writer."""
-    scores = np.zeros(len(y))
+def risk_probability(model: LogisticRegression, x) -> np.ndarray:
+    return 1.0 - model.predict_proba(x)[:, list(model.classes_).index(NONE_CLASS)]
+
+
+def out_of_fold_scores(
+    embeddings: np.ndarray, counts: sparse.csr_matrix, y: List[str], groups: List[str]
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Risk score (1 - P(none)) of each line by each head, from models that never saw its writer."""
     y_arr, g_arr = np.array(y), np.array(groups)
-    for writer in sorted(set(groups)):
-        test = g_arr == writer
-        model = fit(x[~test], list(y_arr[~test]))
-        none = list(model.classes_).index(NONE_CLASS)
-        scores[test] = 1.0 - model.predict_proba(x[test])[:, none]
-    return scores
+
+    def fold(writer: str) -> Tuple[np.ndarray, np.ndarray]:
+        test, train_rows = g_arr == writer, g_arr != writer
+        labels = list(y_arr[train_rows])
+        meaning = risk_probability(fit(embeddings[train_rows], labels), embeddings[test])
+        idf = ngram_features.idf(counts[train_rows])
+        spelling = fit(ngram_features.weighted(counts[train_rows], idf), labels)
+        return meaning, risk_probability(spelling, ngram_features.weighted(counts[test], idf))
+
+    writers = sorted(set(groups))
+    by_meaning, by_spelling = np.zeros(len(y)), np.zeros(len(y))
+    for writer, (meaning, spelling) in zip(writers, Parallel(n_jobs=-1)(delayed(fold)(w) for w in writers)):
+        by_meaning[g_arr == writer], by_spelling[g_arr == writer] = meaning, spelling
+    return by_meaning, by_spelling
+
+
+def recall_at(scores: np.ndarray, is_risk: np.ndarray, counted: np.ndarray, max_false_alarms: float) -> float:
+    threshold = threshold_for(scores[counted], is_risk[counted], max_false_alarms)
+    return float((scores[is_risk] >= threshold).mean())
 
 
 def threshold_for(scores: np.ndarray, is_risk: np.ndarray, max_false_alarms: float) -> float:
@@ -127,19 +162,40 @@ def curve(scores: np.ndarray, is_risk: np.ndarray) -> List[Dict[str, float]]:
 def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
     rows = writer_examples() + conversation_examples() + nlu_examples()
     texts, labels, groups = zip(*rows)
-    encoder = SentenceEncoder.load()
-    x = encoder.encode(list(texts))
+    embeddings = SentenceEncoder.load().encode(list(texts))
+    counts = ngram_features.counts(texts)
     is_risk = np.array([label != NONE_CLASS for label in labels])
+    # The limits count the risk writers' lines (see the module docstring).
+    counted = np.array([g != NLU_WRITER for g in groups])
 
-    oof = out_of_fold_scores(x, list(labels), list(groups))
-    thresholds = {
-        "hard": threshold_for(oof, is_risk, HARD_MAX_FALSE_ALARMS),
-        "soft": threshold_for(oof, is_risk, SOFT_MAX_FALSE_ALARMS),
-        "context": threshold_for(oof, is_risk, CONTEXT_MAX_FALSE_ALARMS),
+    by_meaning, by_spelling = out_of_fold_scores(embeddings, counts, list(labels), list(groups))
+    recall_by_weight = {
+        w: recall_at(w * by_meaning + (1 - w) * by_spelling, is_risk, counted, HARD_MAX_FALSE_ALARMS)
+        for w in MEANING_WEIGHTS
     }
-    model = fit(x, list(labels))
+    meaning_weight = max(MEANING_WEIGHTS, key=recall_by_weight.get)
+    oof = meaning_weight * by_meaning + (1 - meaning_weight) * by_spelling
+    thresholds = {
+        name: threshold_for(oof[counted], is_risk[counted], limit)
+        for name, limit in (
+            ("hard", HARD_MAX_FALSE_ALARMS),
+            ("soft", SOFT_MAX_FALSE_ALARMS),
+            ("context", CONTEXT_MAX_FALSE_ALARMS),
+        )
+    }
+    meaning = fit(embeddings, list(labels))
+    idf = ngram_features.idf(counts)
+    spelling = fit(ngram_features.weighted(counts, idf), list(labels))
+    assert list(meaning.classes_) == list(spelling.classes_)
     output.mkdir(parents=True, exist_ok=True)
-    np.savez(output / "weights.npz", coef=model.coef_.astype(np.float32), intercept=model.intercept_.astype(np.float32))
+    np.savez(
+        output / "weights.npz",
+        meaning_coef=meaning.coef_.astype(np.float32),
+        meaning_intercept=meaning.intercept_.astype(np.float32),
+        spelling_coef=spelling.coef_.astype(np.float32),
+        spelling_intercept=spelling.intercept_.astype(np.float32),
+        idf=idf,
+    )
     by_writer = {
         writer: {
             "lines": int(sum(1 for g in groups if g == writer)),
@@ -157,17 +213,20 @@ def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
         for writer in sorted(set(groups))
     }
     meta = {
-        "classes": list(model.classes_),
+        "classes": list(meaning.classes_),
         "thresholds": thresholds,
+        "meaning_weight": meaning_weight,
         "training_lines": len(rows),
         "risk_lines": int(is_risk.sum()),
         "out_of_fold_by_writer": {
             "recall_hard": float((oof[is_risk] >= thresholds["hard"]).mean()),
+            "recall_hard_by_meaning_weight": recall_by_weight,
             "recall_soft": float((oof[is_risk] >= thresholds["soft"]).mean()),
-            "benign_hard": float((oof[~is_risk] >= thresholds["hard"]).mean()),
-            "benign_soft": float((oof[~is_risk] >= thresholds["soft"]).mean()),
+            "benign_hard": float((oof[~is_risk & counted] >= thresholds["hard"]).mean()),
+            "benign_soft": float((oof[~is_risk & counted] >= thresholds["soft"]).mean()),
+            "nlu_hard": float((oof[~counted] >= thresholds["hard"]).mean()),
             "by_writer": by_writer,
-            "curve": curve(oof, is_risk),
+            "curve": curve(oof[counted], is_risk[counted]),
         },
     }
     (output / "model.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
@@ -178,8 +237,12 @@ if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_MODEL_DIR
     meta = train(out)
     summary = meta["out_of_fold_by_writer"]
-    print(f"Risk classifier written to {out}: {meta['training_lines']} lines, thresholds {meta['thresholds']}")
+    print(
+        f"Risk classifier written to {out}: {meta['training_lines']} lines, "
+        f"meaning weight {meta['meaning_weight']}, thresholds {meta['thresholds']}"
+    )
     print(
         "Out of fold by writer: recall hard {recall_hard:.3f} soft {recall_soft:.3f}, "
-        "benign hard {benign_hard:.3f} soft {benign_soft:.3f}".format(**summary)
+        "benign hard {benign_hard:.3f} soft {benign_soft:.3f}, NLU examples hard {nlu_hard:.4f}; "
+        "hard recall by meaning weight {recall_hard_by_meaning_weight}".format(**summary)
     )
