@@ -241,7 +241,7 @@ def main() -> None:
         results = {
             "blind": {
                 path.stem: blind(assessor, verdicts, path)
-                for path in sorted((ROOT / "tests" / "data" / "blind").glob("*.yml"))
+                for path in sorted((ROOT / "tests" / "data" / "blind").glob("risk_blind*.yml"))
             }
         }
         name = "risk_evaluation_blind"

@@ -76,6 +76,9 @@ def test_means_seeking_and_dangerous_places_get_the_crisis_reply(assessor, text)
         "I'm standing on the bridge taking photos of the sunset",
         "I could kill time here",
         "do you take insurance?",
+        # Missing an appointment is not "not making it".
+        "what if i can't make it on thursday",
+        "how far ahead do i have to tell you if i can't make it",
     ],
 )
 def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
