@@ -39,7 +39,7 @@ $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 	$(BIN)/python scripts/build_spacy_pipeline.py
 
 # The learned risk classifier (safety/risk_classifier.py), from the independent
-# writers' lines in data/risk/ (about 2 minutes).
+# writers' lines in data/risk/ (about 8 minutes on 2 cores).
 $(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py safety/ngram_features.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
 	$(BIN)/python scripts/train_risk_classifier.py
 
@@ -94,9 +94,12 @@ eval-risk: install
 bench-detector: install
 	$(BIN)/python scripts/bench_detector.py
 
-# Project pipeline vs Rasa's default: training, start-up, memory, latency, throughput (~15 min).
-bench: install
+# Project pipeline vs Rasa's default: training, start-up, memory, latency,
+# throughput, then the long conversation of bench-long (~40 min, most of it
+# DIET's training; reports/bench.md and reports/bench_long.md).
+bench: train
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_long.py --model $(MODEL)
 
 # One visitor, 200 messages in one conversation, on the project's server and on
 # stock Rasa (same model): is the 200th message as quick as the first? (~1.5 min)

@@ -67,9 +67,12 @@ class RiskAssessor:
         )
 
     def lexicon(self, text: str) -> RiskAssessment:
-        english = self.english.assess(text)
-        # Spanish patterns only on Spanish text ("suicid*" is English too).
-        spanish = self.spanish.assess(text) if languages.more_spanish_than_english(text) else RiskAssessment()
+        # Spanish patterns only on Spanish text ("suicid*" is English too); on
+        # Spanish text the English topic words ("suicid*") heed the Spanish
+        # topic context ("¿cómo prevenir el suicidio?" is a topic question).
+        is_spanish = languages.more_spanish_than_english(text)
+        english = self.english.assess(text, self.spanish.topic_context if is_spanish else frozenset())
+        spanish = self.spanish.assess(text) if is_spanish else RiskAssessment()
         found = stronger(english, spanish)
         language = SPANISH if found is spanish and spanish.tier != NONE else languages.identify(text)
         return replace(found, language=language, idiom=english.idiom or spanish.idiom)

@@ -159,7 +159,13 @@ class RiskDetector:
         tokens = self.tokens(text)
         return bool(self._context_matcher.find(tokens, self._context_matcher.token_terms(tokens)))
 
-    def assess(self, text: Optional[str]) -> RiskAssessment:
+    @property
+    def topic_context(self) -> frozenset:
+        return self._topic_context
+
+    def assess(self, text: Optional[str], more_topic_context: frozenset = frozenset()) -> RiskAssessment:
+        """more_topic_context: topic words of the message's own language, when
+        it is not this lexicon's ("prevenir el suicidio" read by the English one)."""
         if not text or not text.strip():
             return RiskAssessment()
         tokens = self.tokens(text)
@@ -172,7 +178,8 @@ class RiskDetector:
         if not risks:
             return RiskAssessment(idiom=bool(idioms))
         risks = [self._resolve_subject(m, tokens) for m in risks]
-        about_topic = any(t.text in self._topic_context or t.lemma in self._topic_context for t in tokens)
+        topic_context = self._topic_context | more_topic_context
+        about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
         hard = [m for m in risks if self._is_hard(m, tokens, terms, about_topic)]
         decisive = hard or risks
         # Statements outrank bare topic words when choosing the primary category

@@ -79,6 +79,7 @@ def test_means_seeking_and_dangerous_places_get_the_crisis_reply(assessor, text)
         # Missing an appointment is not "not making it".
         "what if i can't make it on thursday",
         "how far ahead do i have to tell you if i can't make it",
+        "I won't be around for my session next week, getting my wisdom teeth out",
     ],
 )
 def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
@@ -95,6 +96,8 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         ("mi esposo me pega", "abuse"),
         ("tomé muchas pastillas", "medical_emergency"),
         ("mi hermana se quiere matar", "third_person"),
+        ("pienso en el suicidio todos los días", "suicide"),
+        ("tengo una soga al cuello y estoy listo", "suicide"),
     ],
 )
 def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category):
@@ -103,7 +106,18 @@ def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category)
 
 
 @pytest.mark.parametrize(
-    "text", ["me muero de risa", "me mata el calor", "mi jefe me va a matar", "no puedo más con el trabajo jaja"]
+    "text",
+    [
+        "me muero de risa",
+        "me mata el calor",
+        "mi jefe me va a matar",
+        "no puedo más con el trabajo jaja",
+        "esos tacos están para morirse",
+        "mi jefe me tiene con la soga al cuello con los plazos",
+        "moriré en el intento pero termino la tesis",
+        # A topic question, in Spanish: the English "suicid*" heeds "prevenir".
+        "¿cómo prevenir el suicidio en jóvenes? soy maestra",
+    ],
 )
 def test_spanish_idioms_get_no_crisis_reply(assessor, text):
     assert assessor.assess(text).tier != HARD
