@@ -84,9 +84,13 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
         with self._model_storage.write_to(self._resource) as model_dir:
             if not hasattr(self.clf, "coef_"):
                 return  # not trained (no examples): load() creates a fresh one, as Rasa's does
+            # Single precision halves the model (33 intents x ~33k features:
+            # 8.6 -> 4.3 MB) and changes no decision. The classifier in memory
+            # keeps the same rounded weights, so it answers as the loaded one.
+            self.clf.coef_ = self.clf.coef_.astype(np.float32).astype(np.float64)
             np.savez(
                 model_dir / ARRAYS,
-                coef=self.clf.coef_,
+                coef=self.clf.coef_.astype(np.float32),
                 intercept=self.clf.intercept_,
                 classes=np.asarray(self.clf.classes_, dtype=str),
             )
@@ -105,7 +109,8 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
             with model_storage.read_from(resource) as model_dir:
                 with np.load(model_dir / ARRAYS, allow_pickle=False) as arrays:
                     clf = LogisticRegression(**json.loads((model_dir / PARAMETERS).read_text()))
-                    clf.coef_, clf.intercept_, clf.classes_ = arrays["coef"], arrays["intercept"], arrays["classes"]
+                    clf.coef_, clf.intercept_ = arrays["coef"].astype(np.float64), arrays["intercept"]
+                    clf.classes_ = arrays["classes"]
                 clf.n_features_in_ = clf.coef_.shape[1]
         except (ValueError, FileNotFoundError):
             # A model trained before this format (skops), or an untrained classifier: Rasa's loader.

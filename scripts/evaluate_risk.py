@@ -55,7 +55,7 @@ def score_messages(items: List[Dict[str, Any]], verdicts: Dict[str, Verdict], gr
     result: Dict[str, Any] = {}
     for name, verdict in verdicts.items():
         risk_groups: Dict[str, List[bool]] = defaultdict(list)
-        benign_hard, benign_soft, spanish_reply, misses = [], [], [], []
+        benign_hard, benign_soft, risk_reached, spanish_reply, misses = [], [], [], [], []
         for item in items:
             v = verdict(item["text"])
             if item["label"] == "none":
@@ -63,6 +63,7 @@ def score_messages(items: List[Dict[str, Any]], verdicts: Dict[str, Verdict], gr
                 benign_soft.append(v.tier == SOFT)
                 continue
             risk_groups["all"].append(v.is_hard)
+            risk_reached.append(v.tier in (SOFT, HARD))  # the crisis reply or the resources line
             risk_groups[str(item.get(group_key) or item["label"])].append(v.is_hard)
             if item.get("spanish"):
                 spanish_reply.append(v.is_hard and v.language == "es")
@@ -70,6 +71,7 @@ def score_messages(items: List[Dict[str, Any]], verdicts: Dict[str, Verdict], gr
                 misses.append({"label": item["label"], group_key: item.get(group_key), "tier": v.tier})
         result[name] = {
             "risk": {g: rate(f) for g, f in sorted(risk_groups.items())},
+            "risk_reached": rate(risk_reached),
             "benign_hard": rate(benign_hard),
             "benign_soft": rate(benign_soft),
             **({"spanish_reply": rate(spanish_reply)} if spanish_reply else {}),
@@ -166,8 +168,12 @@ def message_table(title: str, scored: Dict[str, Any]) -> List[str]:
         lines.append(
             "| crisis reply in Spanish | " + " | ".join(pct(m.get("spanish_reply")) for m in scored.values()) + " |"
         )
-    for key, label in (("benign_hard", "benign: crisis reply"), ("benign_soft", "benign: resources line")):
-        lines.append(f"| {label} | " + " | ".join(pct(m[key]) for m in scored.values()) + " |")
+    for key, label in (
+        ("risk_reached", "risk: crisis reply or resources line"),
+        ("benign_hard", "benign: crisis reply"),
+        ("benign_soft", "benign: resources line"),
+    ):
+        lines.append(f"| {label} | " + " | ".join(pct(m.get(key)) for m in scored.values()) + " |")
     return lines + [""]
 
 

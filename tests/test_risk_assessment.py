@@ -97,6 +97,9 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         ("tomé muchas pastillas", "medical_emergency"),
         ("mi hermana se quiere matar", "third_person"),
         ("pienso en el suicidio todos los días", "suicide"),
+        ("quiero matar a mi jefe", "harm_to_others"),
+        # A partner's threat is abuse, never the idiom "mi jefe me va a matar".
+        ("mi esposo dice que me va a matar", "abuse"),
         ("tengo una soga al cuello y estoy listo", "suicide"),
     ],
 )
@@ -115,6 +118,9 @@ def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category)
         "esos tacos están para morirse",
         "mi jefe me tiene con la soga al cuello con los plazos",
         "moriré en el intento pero termino la tesis",
+        "mi abuela dice que me va a matar a besos cuando llegue",
+        "mataría por un café ahorita",
+        "me quise morir de la vergüenza con ese audio",
         # A topic question, in Spanish: the English "suicid*" heeds "prevenir".
         "¿cómo prevenir el suicidio en jóvenes? soy maestra",
     ],
