@@ -112,6 +112,7 @@ class RiskDetector:
         self.category_order: List[str] = list(categories)
         self._third_person_subjects = frozenset(categories.get(THIRD_PERSON, {}).get("third_person_subjects", []))
         self._topic_context = frozenset(lexicon.get("topic_context", []))
+        self._idiom_cancel = frozenset(lexicon.get("idiom_cancel", []))
         # First-person words and the possessive that is no subject ("my friend").
         self._first_person = frozenset(lexicon.get("first_person", FIRST_PERSON))
         self._possessive = frozenset(lexicon.get("first_person_possessive", ["my"]))
@@ -172,6 +173,8 @@ class RiskDetector:
         terms = self._matcher.token_terms(tokens)
         matches = self._matcher.find(tokens, terms)
         idioms = [m for m in matches if m.label == IDIOM]
+        if idioms and any(t.text in self._idiom_cancel or t.lemma in self._idiom_cancel for t in tokens):
+            idioms = []  # "burned myself with the iron on purpose": no kitchen accident
         risks = [
             m for m in matches if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
         ]
