@@ -123,6 +123,11 @@ class RiskDetector:
             for source in spec.get(key, [])
         ]
         patterns += [Pattern(source, IDIOM, "idiom", compile_pattern(source)) for source in lexicon.get("idioms", [])]
+        # Literal uses a sentence encoder reads as risk ("I cut my hair"): they
+        # also keep the classifier from the crisis reply (RiskAssessment.idiom).
+        patterns += [
+            Pattern(source, IDIOM, "literal", compile_pattern(source)) for source in lexicon.get("literal_idioms", [])
+        ]
         self._matcher = PatternMatcher(patterns)
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
@@ -179,7 +184,7 @@ class RiskDetector:
             m for m in matches if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
         ]
         if not risks:
-            return RiskAssessment(idiom=bool(idioms))
+            return RiskAssessment(idiom=any(i.pattern.kind == "literal" for i in idioms))
         risks = [self._resolve_subject(m, tokens) for m in risks]
         topic_context = self._topic_context | more_topic_context
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)

@@ -63,6 +63,8 @@ def test_the_classifier_catches_meaning_no_lexicon_line_holds(assessor):
         "today is my last day alive",
         "I want to cut myself with a knife",
         "i took all of my mom's blood pressure pills",
+        # An idiom's words nearby ("on the roof at work") leave the classifier free.
+        "up on the roof at work, nobody knows im here",
         "is it weird that i want to burn myself with the curling iron rn",
         # A deed that was meant is no kitchen accident.
         "i burned myself with the iron on purpose tonight",
@@ -151,6 +153,13 @@ def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category)
 )
 def test_spanish_idioms_get_no_crisis_reply(assessor, text):
     assert assessor.assess(text).tier != HARD
+
+
+def test_only_literal_idioms_hold_the_classifier_back(assessor):
+    # "I cut my hair" reads like "I cut myself" to the encoder; "on the roof at
+    # work" silences the lexicon's place line but is no reason to overrule it.
+    assert assessor.lexicon("I cut my hair last night").idiom
+    assert not assessor.lexicon("up on the roof at work").idiom
 
 
 def test_spanish_patterns_do_not_fire_on_english(assessor):
