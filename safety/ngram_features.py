@@ -35,12 +35,15 @@ def idf(count_matrix: sparse.csr_matrix) -> np.ndarray:
 
 
 def weighted(count_matrix: sparse.csr_matrix, idf_weights: np.ndarray) -> sparse.csr_matrix:
+    # On the stored values only: broadcasting idf over all 131,072 columns
+    # (x.multiply) cost ~1.2 ms a message for the same result.
     x = count_matrix.astype(np.float32, copy=True)
-    x.data = 1.0 + np.log(x.data)
-    x = x.multiply(idf_weights).tocsr()
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x.data = (1.0 + np.log(x.data)) * idf_weights[x.indices]
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=x.data * x.data, minlength=x.shape[0])).astype(np.float32)
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms).dot(x).tocsr()
+    x.data /= norms[rows]
+    return x
 
 
 def features(texts: Sequence[str], idf_weights: np.ndarray) -> sparse.csr_matrix:

@@ -19,7 +19,7 @@ rebuilt by `make install` when the training data changes.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
@@ -50,9 +50,15 @@ class LinearHead:
 
     coef: np.ndarray  # classes x features
     intercept: np.ndarray
+    # features x classes, contiguous: a sparse row times the transposed view
+    # copied all 131,072 x 7 weights on every message (~1.3 ms).
+    coef_t: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coef_t", np.ascontiguousarray(self.coef.T))
 
     def probabilities(self, features) -> np.ndarray:
-        logits = np.asarray(features @ self.coef.T) + self.intercept
+        logits = np.asarray(features @ self.coef_t) + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
