@@ -20,7 +20,6 @@ _CHARS = HashingVectorizer(
     analyzer="char_wb", ngram_range=(2, 5), n_features=N_FEATURES, alternate_sign=False, norm=None
 )
 _WORDS = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=N_FEATURES, alternate_sign=False, norm=None)
-WIDTH = 2 * N_FEATURES
 
 
 def counts(texts: Sequence[str]) -> sparse.csr_matrix:

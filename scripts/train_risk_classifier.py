@@ -90,14 +90,13 @@ def nlu_examples() -> List[Tuple[str, str, str]]:
     easy negatives they need no fold each."""
     rows = []
     for path in sorted(NLU_DIR.rglob("*.yml")):
-        group = NLU_WRITER
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             if item.get("intent") in (None, "crisis"):
                 continue
             for line in item["examples"].splitlines():
                 text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
                 if text:
-                    rows.append((text, NONE_CLASS, group))
+                    rows.append((text, NONE_CLASS, NLU_WRITER))
     return rows
 
 

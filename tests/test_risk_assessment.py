@@ -62,10 +62,10 @@ def test_the_classifier_catches_meaning_no_lexicon_line_holds(assessor):
         "this is my last day before i end it all",
         "today is my last day alive",
         "I want to cut myself with a knife",
+        "is it weird that i want to burn myself with the curling iron rn",
         "i took all of my mom's blood pressure pills",
         # An idiom's words nearby ("on the roof at work") leave the classifier free.
         "up on the roof at work, nobody knows im here",
-        "is it weird that i want to burn myself with the curling iron rn",
         # A deed that was meant is no kitchen accident.
         "i burned myself with the iron on purpose tonight",
         "me quemé con la plancha a propósito",
