@@ -37,6 +37,9 @@ NONE_CLASS = "none"
 class RiskScore:
     score: float  # 1 - P(none)
     category: str  # the most likely risk class
+    # False when the encoder was skipped (RiskClassifier.score): `score` is
+    # then an upper bound, below every threshold.
+    exact: bool = True
 
     def tier(self, thresholds: Dict[str, float]) -> str:
         if self.score >= thresholds["hard"]:
@@ -111,18 +114,33 @@ class RiskClassifier:
         if embeddings is None:
             embeddings = self.encoder.encode(list(texts))
         by_meaning = self.meaning.probabilities(embeddings)
-        by_spelling = self.spelling.probabilities(ngram_features.features(texts, self._idf))
+        by_spelling = self._spelling_probabilities(texts)
         return self.meaning_weight * by_meaning + (1.0 - self.meaning_weight) * by_spelling
 
     def scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[RiskScore]:
-        result = []
-        for row in self.probabilities(texts, embeddings):
-            risk = row.copy()
-            risk[self._none] = -1.0
-            result.append(RiskScore(float(1.0 - row[self._none]), self.classes[int(risk.argmax())]))
-        return result
+        return [
+            RiskScore(float(1.0 - row[self._none]), self._riskiest(row)) for row in self.probabilities(texts, embeddings)
+        ]
+
+    def _spelling_probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        return self.spelling.probabilities(ngram_features.features(texts, self._idf))
+
+    def _riskiest(self, probabilities: np.ndarray) -> str:
+        risk = probabilities.copy()
+        risk[self._none] = -1.0
+        return self.classes[int(risk.argmax())]
 
     def score(self, text: str) -> RiskScore:
+        """One message, as the servers score it. The encoder is two thirds of
+        the whole assessment's time (~6 of 9 ms), so it runs only when its
+        answer could matter: if even a meaning head certain of risk could not
+        lift the average to the lowest threshold, the tier is `none` whatever
+        the encoder says, and the score returned is that ceiling. Same tiers
+        as scores(); ~96 % of FAQ questions stop here (docs/performance.md)."""
+        by_spelling = self._spelling_probabilities([text])[0]
+        ceiling = self.meaning_weight + (1.0 - self.meaning_weight) * (1.0 - by_spelling[self._none])
+        if ceiling < min(self.thresholds.values()):
+            return RiskScore(float(ceiling), self._riskiest(by_spelling), exact=False)
         return self.scores([text])[0]
 
     def tier(self, score: RiskScore) -> str:

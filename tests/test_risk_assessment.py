@@ -230,3 +230,30 @@ def test_the_spanish_pipeline_loads_on_the_first_spanish_message_only():
     assert not fresh.spanish._nlp.loaded
     verdict = fresh.assess("ya no quiero vivir, me quiero morir")
     assert fresh.spanish._nlp.loaded and verdict.is_hard and verdict.language == "es"
+
+
+def test_skipping_the_encoder_never_changes_a_tier(assessor, crisis_corpus):
+    # The servers score one message at a time and skip the encoder when it
+    # cannot matter (RiskClassifier.score); a full scoring of the same lines
+    # must give the same tier, and the shortcut's score is never lower.
+    classifier = assessor.classifier
+    texts = [e["text"] for part in ("risk", "benign", "negated") for e in crisis_corpus[part]]
+    for name in ("everyday.yml", "veiled.yml", "spanish.yml"):
+        texts += [e["text"] for e in load_yaml(ROOT / "data" / "risk" / name)["examples"]]
+    changed = []
+    for text in texts:
+        quick, full = classifier.score(text), classifier.scores([text])[0]
+        if classifier.tier(quick) != classifier.tier(full) or quick.score < full.score - 1e-6:
+            changed.append(text)
+    assert not changed
+
+
+def test_plain_faq_questions_are_scored_without_the_encoder(assessor):
+    questions = [
+        line[2:].strip()
+        for item in load_yaml(ROOT / "tests" / "data" / "nlu_holdout.yml")["nlu"]
+        for line in item["examples"].splitlines()
+        if line.startswith("- ")
+    ]
+    skipped = [q for q in questions if not assessor.classifier.score(q).exact]
+    assert len(skipped) >= 0.8 * len(questions)
