@@ -69,9 +69,10 @@ class RiskAssessor:
     def lexicon(self, text: str) -> RiskAssessment:
         # Spanish patterns only on Spanish text ("suicid*" is English too); on
         # Spanish text the English topic words ("suicid*") heed the Spanish
-        # topic context ("¿cómo prevenir el suicidio?" is a topic question).
+        # topic context ("¿cómo prevenir el suicidio?" is a topic question)
+        # and a past told in Spanish ("hace años ..., ya lo superé").
         is_spanish = languages.more_spanish_than_english(text)
-        english = self.english.assess(text, self.spanish.topic_context if is_spanish else frozenset())
+        english = self.english.assess(text, native=self.spanish if is_spanish else None)
         spanish = self.spanish.assess(text) if is_spanish else RiskAssessment()
         found = stronger(english, spanish)
         language = SPANISH if found is spanish and spanish.tier != NONE else languages.identify(text)

@@ -6,8 +6,10 @@ the action server, which re-checks a message before answering it.
 
 Tiers:
   hard  a risk statement: the crisis reply only
-  soft  every risk statement is negated ("I'm not suicidal"): the normal answer
-        plus a short resources line. Negation softens, it never silences.
+  soft  every risk statement is negated ("I'm not suicidal") or told as a past
+        the visitor has come through ("I was suicidal 10 years ago, I'm doing
+        well now"): the normal answer plus a short resources line. Negation
+        and the past soften, they never silence.
   none  nothing found
 """
 
@@ -16,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -32,9 +34,30 @@ DEFAULT_SPACY_PIPELINE = PROJECT_ROOT / "build" / "spacy_en"
 HARD, SOFT, NONE = "hard", "soft", "none"
 NEGATION_WINDOW = 4
 SUBJECT_WINDOW = 6
+CLAUSE_WINDOW = 8  # tokens either side of a match read as its clause
 FIRST_PERSON = frozenset({"i", "me", "myself", "my", "mine"})
 THIRD_PERSON = "third_person"
 IDIOM = "idiom"
+
+
+def _any_of(sources: Sequence[str], label: str) -> Optional[PatternMatcher]:
+    """A matcher that finds any of these patterns (None when there are none)."""
+    patterns = [Pattern(source, label, label, compile_pattern(source)) for source in sources]
+    return PatternMatcher(patterns) if patterns else None
+
+
+def _clause(tokens: Iterable[Token], clause_breaks: frozenset) -> List[Token]:
+    """The tokens up to the first clause break, in the order given."""
+    clause: List[Token] = []
+    for token in tokens:
+        if token.text in clause_breaks:
+            break
+        clause.append(token)
+    return clause
+
+
+def _found(matcher: Optional[PatternMatcher], tokens: Sequence[Token]) -> bool:
+    return matcher is not None and bool(matcher.find(tokens, matcher.token_terms(tokens)))
 
 
 @dataclass(frozen=True)
@@ -129,6 +152,11 @@ class RiskDetector:
             Pattern(source, IDIOM, "literal", compile_pattern(source)) for source in lexicon.get("literal_idioms", [])
         ]
         self._matcher = PatternMatcher(patterns)
+        # A past the visitor has come through (the lexicon's resolved_past).
+        resolved = lexicon.get("resolved_past", {})
+        self._past, self._looking_back, self._returning, self._intent = (
+            _any_of(resolved.get(key, []), key) for key in ("past", "looking_back", "returning", "intent")
+        )
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
         context = lexicon.get("context", [])
@@ -169,9 +197,11 @@ class RiskDetector:
     def topic_context(self) -> frozenset:
         return self._topic_context
 
-    def assess(self, text: Optional[str], more_topic_context: frozenset = frozenset()) -> RiskAssessment:
-        """more_topic_context: topic words of the message's own language, when
-        it is not this lexicon's ("prevenir el suicidio" read by the English one)."""
+    def assess(self, text: Optional[str], native: Optional["RiskDetector"] = None) -> RiskAssessment:
+        """native: the detector of the message's own language, when it is not
+        this lexicon's: its topic words and its words of a past come through
+        apply too ("prevenir el suicidio", "hace años intenté suicidarme, ya
+        lo superé" read by the English lexicon's "suicid*")."""
         if not text or not text.strip():
             return RiskAssessment()
         tokens = self.tokens(text)
@@ -186,9 +216,16 @@ class RiskDetector:
         if not risks:
             return RiskAssessment(idiom=any(i.pattern.kind == "literal" for i in idioms))
         risks = [self._resolve_subject(m, tokens) for m in risks]
-        topic_context = self._topic_context | more_topic_context
+        topic_context = self._topic_context | (native.topic_context if native else frozenset())
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
-        hard = [m for m in risks if self._is_hard(m, tokens, terms, about_topic)]
+        readers = [self] + ([native] if native else [])
+        resolved_past = any(r.is_resolved_past(tokens if r is self else r.tokens(text)) for r in readers)
+        hard = [
+            m
+            for m in risks
+            if self._is_hard(m, tokens, terms, about_topic)
+            and not (resolved_past and any(r.told_as_past(m, tokens, self._clause_breaks) for r in readers))
+        ]
         decisive = hard or risks
         # Statements outrank bare topic words when choosing the primary category
         # ("I'm going to unalive my ex" is harm to others, not suicide).
@@ -213,14 +250,27 @@ class RiskDetector:
             return False
         return not self._is_negated(m, tokens, terms)
 
+    def is_resolved_past(self, tokens: Sequence[Token]) -> bool:
+        """A word of the past and one of looking back, and nothing of a return
+        ("again", "lately", "tonight") anywhere in the message."""
+        return (
+            _found(self._past, tokens) and _found(self._looking_back, tokens) and not _found(self._returning, tokens)
+        )
+
+    def told_as_past(self, m: Match, tokens: Sequence[Token], clause_breaks: frozenset) -> bool:
+        """The match's own clause looks back ("I was suicidal 10 years ago")
+        and states no intent: "years ago I was fine, now I want to die" and
+        "I survived an overdose in 2018 and I've just taken my pills" are no past.
+        `tokens` may be another detector's (clause_breaks: that detector's)."""
+        start = m.start - len(_clause(reversed(tokens[max(0, m.start - CLAUSE_WINDOW) : m.start]), clause_breaks))
+        end = m.end + len(_clause(tokens[m.end : m.end + CLAUSE_WINDOW], clause_breaks))
+        clause = tokens[start:end]
+        looks_back = _found(self._past, clause) or _found(self._looking_back, clause)
+        return looks_back and not _found(self._intent, tokens[start : m.end])
+
     def _clause_before(self, m: Match, tokens: Sequence[Token], window: int) -> List[Token]:
-        """The tokens just before a match, back to the start of its clause."""
-        before: List[Token] = []
-        for token in reversed(tokens[max(0, m.start - window) : m.start]):
-            if token.text in self._clause_breaks:
-                break
-            before.append(token)
-        return before  # nearest first
+        """The tokens just before a match, back to the start of its clause, nearest first."""
+        return _clause(reversed(tokens[max(0, m.start - window) : m.start]), self._clause_breaks)
 
     def _is_negation_cue(self, i: int, tokens: Sequence[Token]) -> bool:
         following = tokens[i + 1].text if i + 1 < len(tokens) else ""

@@ -127,6 +127,8 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         # A partner's threat is abuse, never the idiom "mi jefe me va a matar".
         ("mi esposo dice que me va a matar", "abuse"),
         ("tengo una soga al cuello y estoy listo", "suicide"),
+        # A past come through, then a return: no past (resolved_past).
+        ("hace años intenté matarme, estuve bien un tiempo y otra vez quiero morir", "suicide"),
     ],
 )
 def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category):

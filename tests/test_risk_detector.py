@@ -4,6 +4,7 @@ import collections
 
 import pytest
 
+from safety.assessment import RiskAssessor
 from safety.risk_detector import HARD, NONE, SOFT, RiskDetector
 
 MAX_BENIGN_HARD_RATE = 0.02
@@ -122,3 +123,10 @@ def test_a_risk_statement_at_the_end_of_a_huge_message_is_found(detector):
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02", "😀😀😀", "<script>alert(1)</script>", "Bonjour"])
 def test_odd_input_is_handled(detector, text):
     assert detector.assess(text).tier == NONE
+
+
+def test_a_past_the_visitor_has_come_through_gets_the_resources_line(crisis_corpus):
+    # The whole lexicon step (English and Spanish), as the servers run it.
+    assessor = RiskAssessor.load(classifier_dir=None)
+    tiers = {e["text"]: assessor.lexicon(e["text"]).tier for e in crisis_corpus["resolved_past"]}
+    assert all(tier == SOFT for tier in tiers.values()), tiers
