@@ -119,7 +119,8 @@ class RiskClassifier:
 
     def scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[RiskScore]:
         return [
-            RiskScore(float(1.0 - row[self._none]), self._riskiest(row)) for row in self.probabilities(texts, embeddings)
+            RiskScore(float(1.0 - row[self._none]), self._riskiest(row))
+            for row in self.probabilities(texts, embeddings)
         ]
 
     def _spelling_probabilities(self, texts: Sequence[str]) -> np.ndarray:

@@ -253,9 +253,7 @@ class RiskDetector:
     def is_resolved_past(self, tokens: Sequence[Token]) -> bool:
         """A word of the past and one of looking back, and nothing of a return
         ("again", "lately", "tonight") anywhere in the message."""
-        return (
-            _found(self._past, tokens) and _found(self._looking_back, tokens) and not _found(self._returning, tokens)
-        )
+        return _found(self._past, tokens) and _found(self._looking_back, tokens) and not _found(self._returning, tokens)
 
     def told_as_past(self, m: Match, tokens: Sequence[Token], clause_breaks: frozenset) -> bool:
         """The match's own clause looks back ("I was suicidal 10 years ago")
