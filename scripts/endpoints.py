@@ -1,7 +1,7 @@
 """Writes the endpoints the Rasa server starts with, after checking that the
 databases in it answer.
 
-By default this is endpoints.yml: the action server on localhost:5055 and the
+By default this is endpoints.yml: the action server on 127.0.0.1:5055 and the
 conversations in an SQLite file (var/tracker.db), for one Rasa server.
 
 Several Rasa servers behind a load balancer must share where conversations
