@@ -86,9 +86,10 @@ eval: train
 
 # Risk detection alone (reports/risk_evaluation.md): the lexicon, the learned
 # classifier and both, on the team's corpus and on published prompts.
-# BLIND=1 scores the blind set instead: once, at the end of a change.
+# BLIND=1 scores the blind sets instead: once, at the end of a change;
+# BLIND=risk_blind_6 scores only that one.
 eval-risk: install
-	$(BIN)/python scripts/evaluate_risk.py $(if $(BLIND),--blind)
+	$(BIN)/python scripts/evaluate_risk.py $(if $(BLIND),--blind $(filter-out 1,$(BLIND)))
 
 # Risk assessment speed, stage by stage: median and p99 per message, one thread.
 bench-detector: install

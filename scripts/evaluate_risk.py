@@ -226,10 +226,25 @@ def render(results: Dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+ALL_BLIND_SETS = "all"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--blind", action="store_true", help="also score the blind set (once, at the end)")
+    parser.add_argument(
+        "--blind",
+        nargs="?",
+        const=ALL_BLIND_SETS,
+        metavar="SET",
+        help="score the blind sets instead (once, at the end of a change); SET: only that one (risk_blind_6), "
+        "the others keep their last scores in the report",
+    )
     args = parser.parse_args()
+    blind_sets = sorted((ROOT / "tests" / "data" / "blind").glob("risk_blind*.yml"))
+    if args.blind not in (None, ALL_BLIND_SETS):
+        blind_sets = [path for path in blind_sets if path.stem == args.blind]
+        if not blind_sets:
+            parser.error(f"no blind set tests/data/blind/{args.blind}.yml")
     assessor = RiskAssessor.load()
     verdicts = methods(assessor)
     meta = json.loads((ROOT / "build" / "risk_classifier" / "model.json").read_text(encoding="utf-8"))
@@ -244,13 +259,11 @@ def main() -> None:
     }
     name = "risk_evaluation"
     if args.blind:
-        results = {
-            "blind": {
-                path.stem: blind(assessor, verdicts, path)
-                for path in sorted((ROOT / "tests" / "data" / "blind").glob("risk_blind*.yml"))
-            }
-        }
         name = "risk_evaluation_blind"
+        earlier = REPORTS / f"{name}.json"
+        kept = json.loads(earlier.read_text())["blind"] if args.blind != ALL_BLIND_SETS and earlier.exists() else {}
+        scored = {path.stem: blind(assessor, verdicts, path) for path in blind_sets}
+        results = {"blind": dict(sorted({**kept, **scored}.items()))}
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / f"{name}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     (REPORTS / f"{name}.md").write_text(render(results), encoding="utf-8")
