@@ -73,8 +73,7 @@ class RiskDetectorComponent(GraphComponent):
             Path(config["spacy_pipeline"] or DEFAULT_SPACY_PIPELINE),
             Path(config["risk_classifier"] or DEFAULT_MODEL_DIR),
         )
-        # Load the sentence encoder now, not on the first visitor's message.
-        self._detector.assess("warm-up")
+        self._detector.warm_up()
 
     @classmethod
     def create(

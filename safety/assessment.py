@@ -66,6 +66,15 @@ class RiskAssessor:
             RiskClassifier.load(classifier_dir) if classifier_dir else None,
         )
 
+    def warm_up(self) -> None:
+        """Load the sentence encoder now, at start-up: ordinary messages skip
+        it (RiskClassifier.score), so the first one that needs it would
+        otherwise wait ~1 s, and its loading peak (~260 MB for a moment)
+        would come on top of a server already busy answering."""
+        self.assess("warm-up")
+        if self.classifier is not None:
+            self.classifier.scores(["warm-up"])
+
     def lexicon(self, text: str) -> RiskAssessment:
         # Spanish patterns only on Spanish text ("suicid*" is English too); on
         # Spanish text the English topic words ("suicid*") heed the Spanish

@@ -9,6 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: actions, practice, safety
 
+from scripts import one_blas_thread  # noqa: E402
+
+one_blas_thread.install()  # before numpy is imported
+
 from rasa_patches import quiet_warnings  # noqa: E402
 
 quiet_warnings.install()  # before rasa_sdk and the actions import what warns

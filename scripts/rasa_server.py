@@ -24,6 +24,11 @@ from pathlib import Path
 sys.modules["jax"] = None  # type: ignore[assignment]  # `import jax` raises ImportError; TFLite expects that
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: rasa_patches, components
 
+from scripts import one_blas_thread  # noqa: E402
+
+if sys.argv[1:2] in (["run"], ["shell"]):
+    one_blas_thread.install()  # before numpy is imported
+
 from rasa_patches import install_all, no_tensorflow, quiet_warnings  # noqa: E402
 
 quiet_warnings.install()  # first: importing Rasa warns

@@ -2,6 +2,7 @@
 learned classifier and the context step, with the real encoder and model."""
 
 import shutil
+import time
 
 import pytest
 
@@ -259,3 +260,12 @@ def test_plain_faq_questions_are_scored_without_the_encoder(assessor):
     ]
     skipped = [q for q in questions if not assessor.classifier.score(q).exact]
     assert len(skipped) >= 0.8 * len(questions)
+
+
+def test_after_warm_up_no_visitor_waits_for_the_encoder_to_load():
+    fresh = RiskAssessor.load()
+    fresh.warm_up()
+    text = "everyone would be fine without me honestly"  # one the encoder must read
+    started = time.perf_counter()
+    assert fresh.classifier.score(text).exact
+    assert time.perf_counter() - started < 0.5  # loading it takes ~1 s; scoring ~10 ms
