@@ -231,7 +231,8 @@ def table(project: Result, default: Result, stock: Result, args: argparse.Namesp
             f"{clients} clients: messages/s",
             lambda r, clients=clients: r.concurrent[clients]["rate"],
             "{:.1f}",
-            *(("≥ 2×", 2, False) if clients == 8 else ()),
+            # Issue 15: no worse than the ratio when it was filed (3×).
+            *(("≥ 3×", 3, False) if clients == 8 else ()),
         )
         row(f"{clients} clients: p95 (ms)", lambda r, clients=clients: r.concurrent[clients]["p95"], "{:.0f}")
     errors = [
