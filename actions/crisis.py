@@ -12,6 +12,7 @@ from actions import staff_alert
 from actions.channel_payloads import payload_for
 from actions.risk_check import assess
 from practice import crisis_resources, referrals
+from safety.language import ENGLISH, SPANISH, more_spanish_than_english
 from safety.risk_detector import HARD, RiskAssessment
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,11 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, risk: Risk
     categories = list(risk.categories)
     # In Spanish for a visitor who writes in Spanish; English otherwise.
     text, links = crisis_resources.compose(categories, language=risk.language)
+    if risk.language == ENGLISH and more_spanish_than_english((tracker.latest_message or {}).get("text") or ""):
+        # Short Spanish ("estoy harta de vivir") that only the classifier
+        # caught is read as English: the language step is sure of Spanish only
+        # from three words at 95 %. The Spanish crisis line goes with it.
+        text = f"{text}\n\n{crisis_resources.safety_line(language=SPANISH)}"
     # The text works on every channel; the links let the web widget show
     # tap-to-call / tap-to-text buttons (actions/channels.py).
     dispatcher.utter_message(text=text, json_message=payload_for(tracker, {"crisis_links": links}))

@@ -457,3 +457,17 @@ def test_kept_questions_go_with_forget_sender_and_when_the_setting_is_turned_off
     practice_with()  # turned off
     run(ActionSmallTalk(), tracker_for("who won the game", "out_of_scope"))
     assert kept_texts() == []
+
+
+def test_short_spanish_read_as_english_also_gets_the_spanish_crisis_line():
+    # Only the classifier caught it; the language step was not sure enough to call it Spanish.
+    verdict = {"tier": "hard", "category": "suicide", "categories": ["suicide"], "language": "en"}
+    messages, _ = run(ActionCrisisReply(), tracker_for("estoy harta de vivir", "crisis", risk=verdict))
+    text = messages[0]["text"]
+    assert "988" in text and "marque 2" in text and "AYUDA" in text
+
+
+def test_english_crisis_reply_has_no_spanish_line():
+    verdict = {"tier": "hard", "category": "suicide", "categories": ["suicide"], "language": "en"}
+    messages, _ = run(ActionCrisisReply(), tracker_for("I want to end my life tonight", "crisis", risk=verdict))
+    assert "marque 2" not in messages[0]["text"]
