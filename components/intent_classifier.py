@@ -27,7 +27,7 @@ from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressi
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.linear_model import LogisticRegression
 
 ARRAYS, PARAMETERS = "classifier.npz", "parameters.json"
@@ -41,17 +41,8 @@ def _feature_row(message: Message) -> Optional[csr_matrix]:
     parts = [csr_matrix(f.features) for f in (sparse, dense) if f is not None and f.features.shape[-1] > 0]
     if not parts:
         return None
-    row = _side_by_side(parts)
+    row = hstack(parts, format="csr")
     return row if row.sum() != 0 else None
-
-
-def _side_by_side(rows: List[csr_matrix]) -> csr_matrix:
-    """One-row matrices joined left to right: what scipy's hstack gives, but
-    without its general block-matrix path (~0.5 ms a message)."""
-    offsets = np.cumsum([0] + [r.shape[1] for r in rows])
-    data = np.concatenate([r.data for r in rows])
-    indices = np.concatenate([r.indices + offset for r, offset in zip(rows, offsets)])
-    return csr_matrix((data, indices, [0, len(data)]), shape=(1, offsets[-1]))
 
 
 def _for_sparse_rows(coef: np.ndarray) -> np.ndarray:

@@ -218,14 +218,11 @@ class RiskDetector:
         risks = [self._resolve_subject(m, tokens) for m in risks]
         topic_context = self._topic_context | (native.topic_context if native else frozenset())
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
+        hard = [m for m in risks if self._is_hard(m, tokens, terms, about_topic)]
         readers = [self] + ([native] if native else [])
-        resolved_past = any(r.is_resolved_past(tokens if r is self else r.tokens(text)) for r in readers)
-        hard = [
-            m
-            for m in risks
-            if self._is_hard(m, tokens, terms, about_topic)
-            and not (resolved_past and any(r.told_as_past(m, tokens, self._clause_breaks) for r in readers))
-        ]
+        # Only when there is something to soften: the native reader parses the text again.
+        if hard and any(r.is_resolved_past(tokens if r is self else r.tokens(text)) for r in readers):
+            hard = [m for m in hard if not any(r.told_as_past(m, tokens, self._clause_breaks) for r in readers)]
         decisive = hard or risks
         # Statements outrank bare topic words when choosing the primary category
         # ("I'm going to unalive my ex" is harm to others, not suicide).
