@@ -9,6 +9,17 @@ intent with the largest prior, usually `greet`. Both get no intent here
 (confidence 0), so the FallbackClassifier routes them to the "what I can help
 with" reply like any message the bot can't read.
 
+A second opinion on meaning, for the messages it is unsure of: when the
+word and character n-gram model's top intent is below `meaning_threshold`,
+a small logistic regression over the message's sentence embedding (the same
+encoder as the risk classifier, safety/encoder.py) votes too, and the
+intents are ranked by the geometric mean of the two models' probabilities.
+N-grams know the words they were trained on; the embedding knows wordings
+no writer used ("a bond with my counsellor" near "a personal connection
+with my therapist"). On the team's hold-outs (docs/evaluation.md) it took
+the five FAQ questions from 0.970 to 0.987 and out-of-scope rejection from
+0.981 to 1.0, for the encoder's ~8 ms on the 16 % of messages that need it.
+
 The trained model is kept as plain arrays (numpy, without pickle) and JSON
 instead of Rasa's skops file: importing skops in a server that has loaded
 TensorFlow took ~5 s of every start-up (it searches all ~6,000 loaded modules
@@ -26,9 +37,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.linear_model import LogisticRegression
+
+from safety.encoder import shared_encoder
+from safety.linear_head import LinearHead
 
 ARRAYS, PARAMETERS = "classifier.npz", "parameters.json"
 
@@ -59,11 +74,25 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # C: inverse regularisation strength (scikit-learn's default is 1.0).
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0}
+        # meaning_threshold: below this top confidence the meaning head votes
+        # too (0: never, and it is not trained).
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "meaning_threshold": 0.0}
 
     def __init__(self, config: Dict[Text, Any], *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         self.clf.C = self.config["C"]
+        self.meaning: Optional[LinearHead] = None
+
+    def train(self, training_data: TrainingData) -> Resource:
+        if self.config["meaning_threshold"] > 0:
+            examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+            if examples:  # the same examples, in the same order, as Rasa's n-gram model
+                embeddings = shared_encoder().encode([e.get(TEXT) for e in examples])
+                head = LogisticRegression(**{**self.clf.get_params(), "C": self.config["C"]})
+                head.fit(embeddings, [e.get(INTENT) for e in examples])
+                self.meaning = LinearHead.from_coef(head.coef_, head.intercept_)
+                self._meaning_classes = list(head.classes_)
+        return super().train(training_data)  # fits the n-gram model and persists both
 
     def process(self, messages: List[Message]) -> List[Message]:
         # Rasa's process(), with each message's features combined once (not
@@ -71,7 +100,9 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
         rows = [_feature_row(m) for m in messages]
         readable = [(m, row) for m, row in zip(messages, rows) if row is not None]
         if readable:
-            probabilities = self.clf.predict_proba(vstack([row for _, row in readable]))
+            probabilities = self._with_meaning(
+                [m for m, _ in readable], self.clf.predict_proba(vstack([row for _, row in readable]))
+            )
             for (message, _), row_probabilities in zip(readable, probabilities):
                 ranking = sorted(
                     (
@@ -89,6 +120,18 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
 
+    def _with_meaning(self, messages: List[Message], probabilities: np.ndarray) -> np.ndarray:
+        """The n-gram model's probabilities, with the meaning head's vote where
+        the n-gram model's top intent is below the threshold."""
+        unsure = np.flatnonzero(probabilities.max(axis=1) < self.config["meaning_threshold"])
+        if self.meaning is None or not len(unsure):
+            return probabilities
+        embeddings = shared_encoder().encode([messages[i].get(TEXT) or "" for i in unsure])
+        both = np.sqrt(probabilities[unsure] * self.meaning.probabilities(embeddings))
+        probabilities = probabilities.copy()
+        probabilities[unsure] = both / both.sum(axis=1, keepdims=True)
+        return probabilities
+
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as model_dir:
             if not hasattr(self.clf, "coef_"):
@@ -97,11 +140,16 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
             # 8.6 -> 4.3 MB) and changes no decision. The classifier in memory
             # keeps the same rounded weights, so it answers as the loaded one.
             self.clf.coef_ = _for_sparse_rows(self.clf.coef_.astype(np.float32))
+            meaning = {}
+            if self.meaning is not None:
+                assert self._meaning_classes == list(self.clf.classes_), "both models must rank the same intents"
+                meaning = {"meaning_coef": self.meaning.weights.T, "meaning_intercept": self.meaning.intercept}
             np.savez(
                 model_dir / ARRAYS,
                 coef=self.clf.coef_.astype(np.float32),
                 intercept=self.clf.intercept_,
                 classes=np.asarray(self.clf.classes_, dtype=str),
+                **meaning,
             )
             (model_dir / PARAMETERS).write_text(json.dumps(self.clf.get_params()))
 
@@ -120,10 +168,14 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
                     clf = LogisticRegression(**json.loads((model_dir / PARAMETERS).read_text()))
                     clf.coef_, clf.intercept_ = _for_sparse_rows(arrays["coef"]), arrays["intercept"]
                     clf.classes_ = arrays["classes"]
+                    meaning = None
+                    if "meaning_coef" in arrays and config.get("meaning_threshold", 0) > 0:
+                        meaning = LinearHead.from_coef(arrays["meaning_coef"], arrays["meaning_intercept"])
                 clf.n_features_in_ = clf.coef_.shape[1]
         except (ValueError, FileNotFoundError):
             # A model trained before this format (skops), or an untrained classifier: Rasa's loader.
             return super().load(config, model_storage, resource, execution_context, **kwargs)
         component = cls(config, execution_context.node_name, model_storage, resource)
         component.clf = clf
+        component.meaning = meaning
         return component

@@ -26,7 +26,8 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from safety import ngram_features
-from safety.encoder import SentenceEncoder
+from safety.encoder import SentenceEncoder, shared_encoder
+from safety.linear_head import LinearHead
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = PROJECT_ROOT / "build" / "risk_classifier"
@@ -45,27 +46,6 @@ class RiskScore:
         if self.score >= thresholds["hard"]:
             return "hard"
         return "soft" if self.score >= thresholds["soft"] else "none"
-
-
-@dataclass(frozen=True)
-class LinearHead:
-    """One logistic regression: class probabilities from a feature matrix."""
-
-    # features x classes (scikit-learn's coef_ transposed), contiguous: a
-    # sparse row times a transposed view copied all 131,072 x 7 weights on
-    # every message (~1.3 ms).
-    weights: np.ndarray
-    intercept: np.ndarray
-
-    @classmethod
-    def from_coef(cls, coef: np.ndarray, intercept: np.ndarray) -> "LinearHead":
-        return cls(np.ascontiguousarray(coef.T), intercept)
-
-    def probabilities(self, features) -> np.ndarray:
-        logits = np.asarray(features @ self.weights) + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
 
 
 class RiskClassifier:
@@ -105,9 +85,10 @@ class RiskClassifier:
     @property
     def encoder(self) -> SentenceEncoder:
         """Loaded on first use (~175 MB, 1 s): the action server, which reads
-        the NLU pipeline's scores, mostly never needs it."""
+        the NLU pipeline's scores, mostly never needs it. One per process,
+        shared with the intent classifier's meaning head."""
         if self._encoder is None:
-            self._encoder = SentenceEncoder.load()
+            self._encoder = shared_encoder()
         return self._encoder
 
     def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:

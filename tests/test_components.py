@@ -88,6 +88,32 @@ def test_the_persisted_classifier_loads_and_predicts_the_same(trained):
     assert intents(loaded, pipeline.featurize(texts)) == intents(classifier, pipeline.featurize(texts))
 
 
+def test_the_meaning_head_votes_only_where_the_word_model_is_unsure(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    data = TrainingData(
+        [Message(data={TEXT: text, INTENT: intent}) for intent, texts in EXAMPLES.items() for text in texts]
+    )
+    pipeline = Pipeline(storage)
+    pipeline.train(data)
+    words_only = component(RobustLogisticRegressionClassifier, storage, "words", C=5.0)
+    with_meaning = component(RobustLogisticRegressionClassifier, storage, "meaning", C=5.0, meaning_threshold=0.9)
+    for classifier in (words_only, with_meaning):
+        classifier.train(data)
+    sure, unsure = "what is your phone number", "is my counselor someone I can rely on"
+    [words_sure, words_unsure] = intents(words_only, pipeline.featurize([sure, unsure]))
+    [meaning_sure, meaning_unsure] = intents(with_meaning, pipeline.featurize([sure, unsure]))
+    assert words_sure[1] >= 0.9 and meaning_sure == words_sure
+    assert words_unsure[1] < 0.9 and meaning_unsure[1] != words_unsure[1]
+    # ... and the persisted model, loaded, answers the same.
+    loaded = RobustLogisticRegressionClassifier.load(
+        {**RobustLogisticRegressionClassifier.get_default_config(), "C": 5.0, "meaning_threshold": 0.9},
+        storage,
+        Resource("meaning"),
+        CONTEXT,
+    )
+    assert intents(loaded, pipeline.featurize([sure, unsure])) == [meaning_sure, meaning_unsure]
+
+
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂", "zzzq"])
 def test_a_message_with_no_known_words_gets_no_intent_rather_than_a_guess(trained, text):
     _, pipeline, classifier = trained

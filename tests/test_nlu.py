@@ -13,7 +13,7 @@ from tests.test_content import FAQ_INTENTS
 
 MIN_PER_INTENT = 0.9
 MIN_OVERALL = 0.95
-MIN_FAQ_STRICT = 0.93  # 0.944 measured (2026-12-02); issue 13 aims at 0.97
+MIN_FAQ_STRICT = 0.95  # 0.972 measured (2026-12-03, with the meaning head; 0.959 without); issue 13 aims at 0.97
 MIN_OUT_OF_SCOPE_REJECTED = 0.9
 MAX_BENIGN_CRISIS_RATE = 0.02
 
@@ -53,7 +53,7 @@ FOLLOW_UPS = scoring.faq_follow_ups()
 # Questions about the practice have their own floors (below): a confusion
 # between them, or with the contact intents, still gives the practice's contact.
 PRACTICE_INTENTS = sorted(scoring.practice_question_intents())
-CONTACT_INTENTS = {"ask_human", "ask_booking", "ask_hours"}
+CONTACT_INTENTS = set(scoring.CONTACT_INTENTS)
 MIN_PRACTICE_OWN_ANSWER = 0.8  # per intent; 0.87-0.93 measured on 15 wordings each (2026-12-02)
 MIN_PRACTICE_ANSWER_OR_CONTACT = 0.9  # 0.935 measured (2026-12-02)
 
