@@ -35,6 +35,9 @@ CRISIS_CORPUS_FILE = TEST_DATA / "crisis_corpus.yml"
 CRISIS_INTENT = "crisis"
 # Intents whose reply is "what I can help with": the message was not answered.
 REJECTING_INTENTS = ("out_of_scope", "nlu_fallback")
+# Intents whose reply gives the practice's contact: a practice question that
+# lands on one of them still tells the visitor whom to ask.
+CONTACT_INTENTS = ("ask_human", "ask_booking", "ask_hours")
 # At or above this confidence an answer is a confident one (no "did you mean").
 CONFIDENT = 0.8
 
