@@ -106,12 +106,12 @@ bench-detector: install
 # DIET's training; reports/bench.md and reports/bench_long.md).
 bench: train
 	$(BIN)/python scripts/bench.py
-	$(BIN)/python scripts/bench_long.py --model $(MODEL)
+	$(BIN)/python scripts/bench_long.py --model $(MODEL) --repeat 3
 
 # One visitor, 200 messages in one conversation, on the project's server and on
-# stock Rasa (same model): is the 200th message as quick as the first? (~1.5 min)
+# stock Rasa (same model), three times: is the 200th message as quick as the first? (~5 min)
 bench-long: train
-	$(BIN)/python scripts/bench_long.py --model $(MODEL)
+	$(BIN)/python scripts/bench_long.py --model $(MODEL) --repeat 3
 
 # 32 visitors for 2 minutes with growing conversations, then 2 minutes with fresh
 # 10-message ones, on loopback: throughput of each, errors, memory growth.

@@ -18,6 +18,11 @@ the last window to the first. Writes the table to reports/bench_long.md.
 
   python scripts/bench_long.py [--model models/faq.tar.gz] [--messages 200]
                                [--only project|stock] [--repeat 1]
+
+With --repeat N (`make bench` and `make bench-long` use 3), each server is
+started N times and the report adds the median of the runs, window by window:
+one conversation's ten-message medians swing by about ±0.2x between runs on
+this machine.
 """
 
 import argparse
@@ -198,6 +203,10 @@ def main() -> None:
             rows[name] = summarise(result, args.messages) + result["unexpected"]
             line = plain(table({name: rows[name]}, args.messages))
             print(f"[{time.monotonic() - started:4.0f} s] {line}", flush=True)
+    if args.repeat > 1:  # one conversation's ten-message medians swing by ±0.2x between runs
+        for kind in [args.only] if args.only else KINDS:
+            runs = [cells for name, cells in rows.items() if name.startswith(f"{kind} #")]
+            rows[f"{kind}, median of {args.repeat} runs"] = [statistics.median(c) for c in zip(*runs)]
     lines = table(rows, args.messages) + against_stock(rows)
     print()
     print(plain(lines))
