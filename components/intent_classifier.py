@@ -17,8 +17,8 @@ intents are ranked by the geometric mean of the two models' probabilities.
 N-grams know the words they were trained on; the embedding knows wordings
 no writer used ("a bond with my counsellor" near "a personal connection
 with my therapist"). On the team's hold-outs (docs/evaluation.md) it took
-the five FAQ questions from 0.970 to 0.987 and out-of-scope rejection from
-0.981 to 1.0, for the encoder's ~8 ms on the 16 % of messages that need it.
+the five FAQ questions from 0.959 to 0.972 and out-of-scope rejection from
+0.981 to 1.0, for the encoder's 5-8 ms on the ~15 % of messages that need it.
 
 The trained model is kept as plain arrays (numpy, without pickle) and JSON
 instead of Rasa's skops file: importing skops in a server that has loaded
@@ -91,7 +91,7 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
                 head = LogisticRegression(**{**self.clf.get_params(), "C": self.config["C"]})
                 head.fit(embeddings, [e.get(INTENT) for e in examples])
                 self.meaning = LinearHead.from_coef(head.coef_, head.intercept_)
-                self._meaning_classes = list(head.classes_)
+                self._meaning_classes = list(head.classes_)  # checked against the n-gram model's in persist()
         return super().train(training_data)  # fits the n-gram model and persists both
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -142,7 +142,8 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
             self.clf.coef_ = _for_sparse_rows(self.clf.coef_.astype(np.float32))
             meaning = {}
             if self.meaning is not None:
-                assert self._meaning_classes == list(self.clf.classes_), "both models must rank the same intents"
+                if self._meaning_classes != list(self.clf.classes_):
+                    raise ValueError("the meaning head and the n-gram model must rank the same intents")
                 meaning = {"meaning_coef": self.meaning.weights.T, "meaning_intercept": self.meaning.intercept}
             np.savez(
                 model_dir / ARRAYS,
