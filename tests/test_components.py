@@ -14,6 +14,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.faq_first import FaqFirst
 from components.intent_classifier import RobustLogisticRegressionClassifier
 from components.risk_component import RiskDetectorComponent
 from components.term_normalizer import TermNormalizer
@@ -153,3 +154,37 @@ def test_an_ordinary_question_keeps_its_intent(risk_detector):
 def test_an_unsure_crisis_guess_gets_the_fallback_and_the_soft_tier(risk_detector):
     [message] = risk_detector.process([nlu_message("what is the weather like", "crisis", 0.5)])
     assert message.get(INTENT)["name"] == "nlu_fallback" and message.get("risk")["tier"] == "soft"
+
+
+def ranked(*pairs):
+    ranking = [{"name": name, "confidence": confidence} for name, confidence in pairs]
+    return Message(data={TEXT: "a question", INTENT: ranking[0], "intent_ranking": ranking})
+
+
+def faq_first(*pairs):
+    [message] = FaqFirst({"min_ratio": 0.5}).process([ranked(*pairs)])
+    return [(e["name"], round(e["confidence"], 2)) for e in message.get("intent_ranking")], message.get(INTENT)
+
+
+def test_a_question_both_the_faq_and_its_section_fit_gets_the_faq_answer_first():
+    # Personal connection's answer has the boundaries section as its button.
+    ranking, intent = faq_first(("ask_boundaries", 0.5), ("ask_personal_connection", 0.3), ("ask_empathy", 0.1))
+    assert intent["name"] == "ask_personal_connection" and round(intent["confidence"], 2) == 0.8
+    assert ranking == [("ask_personal_connection", 0.8), ("ask_empathy", 0.1)]
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        # The FAQ is far behind: the section was asked.
+        (("ask_boundaries", 0.7), ("ask_personal_connection", 0.2)),
+        # The runner-up is a FAQ whose button opens another section.
+        (("ask_boundaries", 0.5), ("ask_build_trust", 0.4)),
+        # A FAQ on top, or nothing to weigh.
+        (("ask_personal_connection", 0.5), ("ask_boundaries", 0.4)),
+        (("ask_boundaries", 0.9),),
+    ],
+)
+def test_other_rankings_are_left_as_the_classifier_made_them(pairs):
+    ranking, intent = faq_first(*pairs)
+    assert ranking == [(name, confidence) for name, confidence in pairs] and intent["name"] == pairs[0][0]
