@@ -86,9 +86,10 @@ eval: train
 
 # A blind FAQ set (tests/data/blind/<BLIND>.yml), scored once at the end of a
 # change: the project's model against Rasa's default pipeline on the same data
-# (reports/faq_blind_<BLIND>.md; ~17 min the first time, DIET's training).
+# (reports/faq_blind_<BLIND>.md; ~45 min the first time, DIET's training;
+# DEFAULT_MODEL=build/bench/default.tar.gz reuses make bench's).
 eval-faq-blind: train
-	$(BIN)/python scripts/evaluate_faq_blind.py --blind $(BLIND)
+	$(BIN)/python scripts/evaluate_faq_blind.py --blind $(BLIND) $(if $(DEFAULT_MODEL),--default-model $(DEFAULT_MODEL))
 
 # Risk detection alone (reports/risk_evaluation.md): the lexicon, the learned
 # classifier and both, on the team's corpus and on published prompts.

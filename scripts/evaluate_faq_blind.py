@@ -5,7 +5,8 @@ five FAQ questions and the kinds of practice question, never this project's
 data; nobody reads it before it is scored, and it is never tuned on
 (docs/evaluation.md). This parses it with the project's model
 (models/faq.tar.gz) and with Rasa's default pipeline trained on the same data
-(build/eval/, trained here when its inputs changed, ~17 min), and writes
+(build/eval/, trained here when its inputs changed, ~45 min; or --default-model,
+for example make bench's), and writes
 reports/faq_blind_<name>.md: per FAQ question, strict and reached; the
 practice questions, own answer and answer or contact; the confusions left.
 """
@@ -79,6 +80,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--blind", required=True, help="a file name in tests/data/blind/, without .yml")
     parser.add_argument("--project-model", type=Path, default=ROOT / "models" / "faq.tar.gz")
+    parser.add_argument(
+        "--default-model",
+        type=Path,
+        help="a model of Rasa's default pipeline already trained on data/ (e.g. make bench's "
+        "build/bench/default.tar.gz) instead of build/eval's, which takes ~45 min to train",
+    )
     args = parser.parse_args()
     path = BLIND_DIR / f"{args.blind}.yml"
     if not path.exists() or not args.project_model.exists():
@@ -86,7 +93,11 @@ def main() -> None:
     os.chdir(ROOT)  # config.yml names build/spacy_en relative to the repository
     examples = scoring.holdout_examples([path])
     texts = [t for t, _ in examples]
-    default_model, _ = models.ensure_default_model(models.seeded_default_config())
+    default_model = (
+        args.default_model.resolve()
+        if args.default_model
+        else models.ensure_default_model(models.seeded_default_config())[0]
+    )
     files = {"project": args.project_model, "default": default_model}
     rows: Dict[str, List[Row]] = {}
     for name in PIPELINES:
@@ -101,7 +112,8 @@ def main() -> None:
         "",
         f"{when}, commit {commit}; `make eval-faq-blind BLIND={args.blind}`. {len(examples)} messages from a writer",
         "who saw only the five questions and the kinds of practice question. project: models/faq.tar.gz;",
-        "default: Rasa's default pipeline (DIET) trained on the same data. Reached: the FAQ answer,",
+        f"default: Rasa's default pipeline (DIET) trained on the same data ({default_model.relative_to(ROOT)}).",
+        "Reached: the FAQ answer,",
         "or a section question answered by the FAQ that offers the section as its button.",
         "",
         *faq_table(rows, faq),
