@@ -38,8 +38,8 @@ class ActionAnswerFaq(SafeAnswerAction):
 def follow_up_buttons(intent: str) -> List[Dict[str, str]]:
     """For one of the five FAQ questions, a button to the article section that
     goes further (content/answers.yml, follow_up); none for a section itself."""
-    related = content.answers()["follow_up"].get(intent)
-    if intent not in content.answers()["faq"] or not related:
+    related = content.faq_follow_ups().get(intent)
+    if not related:
         return []
     return [
         {"title": content.answers()["follow_up_button"].format(title=content.title(related)), "payload": f"/{related}"}

@@ -23,12 +23,6 @@ from rasa.shared.nlu.training_data.message import Message
 from practice import content
 
 
-def faq_before_section() -> Dict[str, str]:
-    """{article section: the FAQ intent whose answer's button opens it}."""
-    answers = content.answers()
-    return {section: faq for faq, section in answers["follow_up"].items() if faq in answers["faq"]}
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class FaqFirst(GraphComponent):
     @staticmethod
@@ -37,7 +31,8 @@ class FaqFirst(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._min_ratio = float(config["min_ratio"])
-        self._faq_for = faq_before_section()
+        # {article section: the FAQ whose answer's button opens it}
+        self._faq_for = {section: faq for faq, section in content.faq_follow_ups().items()}
 
     @classmethod
     def create(

@@ -36,6 +36,11 @@ def topics() -> Dict[str, Dict[str, str]]:
     return {**answers()["faq"], **answers()["article"]}
 
 
+def faq_follow_ups() -> Dict[str, str]:
+    """{FAQ intent: the article section its answer's button opens} (follow_up)."""
+    return {faq: section for faq, section in answers()["follow_up"].items() if faq in answers()["faq"]}
+
+
 def faq_answer(intent: str) -> str:
     return topics()[intent]["answer"]
 

@@ -94,9 +94,7 @@ def main() -> None:
     examples = scoring.holdout_examples([path])
     texts = [t for t, _ in examples]
     default_model = (
-        args.default_model.resolve()
-        if args.default_model
-        else models.ensure_default_model(models.seeded_default_config())[0]
+        args.default_model if args.default_model else models.ensure_default_model(models.seeded_default_config())[0]
     )
     files = {"project": args.project_model, "default": default_model}
     rows: Dict[str, List[Row]] = {}
@@ -112,7 +110,7 @@ def main() -> None:
         "",
         f"{when}, commit {commit}; `make eval-faq-blind BLIND={args.blind}`. {len(examples)} messages from a writer",
         "who saw only the five questions and the kinds of practice question. project: models/faq.tar.gz;",
-        f"default: Rasa's default pipeline (DIET) trained on the same data ({default_model.relative_to(ROOT)}).",
+        f"default: Rasa's default pipeline (DIET) trained on the same data ({default_model}).",
         "Reached: the FAQ answer,",
         "or a section question answered by the FAQ that offers the section as its button.",
         "",

@@ -44,11 +44,7 @@ CONFIDENT = 0.8
 Parse = Dict[str, Any]
 
 
-def faq_follow_ups() -> Dict[str, str]:
-    """{FAQ intent: the article section its answer's follow-up button opens}
-    (content/answers.yml, actions/faq.py)."""
-    answers = content.answers()
-    return {faq: section for faq, section in answers["follow_up"].items() if faq in answers["faq"]}
+faq_follow_ups = content.faq_follow_ups
 
 
 def reaches(expected: str, got: Optional[str], follow_ups: Dict[str, str]) -> bool:
