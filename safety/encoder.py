@@ -12,6 +12,7 @@ One thread, one message at a time: about 5-8 ms per message on this machine.
 
 import functools
 import hashlib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Sequence
 
@@ -28,6 +29,10 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 # Visitor messages are short; the model was trained on 128-token inputs.
 MAX_TOKENS = 128
 DIMENSIONS = 384
+# The intent classifier's meaning head and the risk classifier often encode the
+# same message within one parse (an unsure intent is often a risk message): the
+# last few embeddings are kept, keyed by a digest so no message text is held.
+RECENT_EMBEDDINGS = 32
 
 
 class EncoderIntegrityError(RuntimeError):
@@ -72,6 +77,7 @@ class SentenceEncoder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        self._recent: "OrderedDict[bytes, np.ndarray]" = OrderedDict()
         give_back_freed_memory()  # ~60 MB freed while loading (safety/memory.py)
 
     @classmethod
@@ -79,7 +85,20 @@ class SentenceEncoder:
         return cls(default_model_path())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return np.vstack([self._encode_one(text) for text in texts]) if texts else np.zeros((0, DIMENSIONS))
+        return np.vstack([self._encode_recent(text) for text in texts]) if texts else np.zeros((0, DIMENSIONS))
+
+    def _encode_recent(self, text: str) -> np.ndarray:
+        key = hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        vector = self._recent.get(key)
+        if vector is None:
+            vector = self._encode_one(text)
+            vector.setflags(write=False)  # shared between callers
+            self._recent[key] = vector
+            if len(self._recent) > RECENT_EMBEDDINGS:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(key)
+        return vector
 
     def _encode_one(self, text: str) -> np.ndarray:
         encoding = self._tokenizer.encode(text or "")

@@ -87,7 +87,11 @@ def crisis_corpus(path: Path = CRISIS_CORPUS_FILE) -> Dict[str, List[Dict[str, A
 def parser(model_path: Path) -> Callable[[List[str]], List[Parse]]:
     """Loads a trained model once; returns parse(texts) -> parse results, in order."""
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    # Outside Rasa's command line structlog is unconfigured and prints every
+    # parse with its text; configured, it follows LOG_LEVEL as the servers do.
+    configure_structlog()
     agent = Agent.load(str(model_path))
 
     def parse(texts: List[str]) -> List[Parse]:

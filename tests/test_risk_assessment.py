@@ -28,6 +28,17 @@ def test_a_swapped_encoder_file_stops_loading(tmp_path):
         SentenceEncoder(model)
 
 
+def test_a_message_encoded_twice_gets_its_own_vector_both_times():
+    # The intent classifier's meaning head and the risk classifier encode the
+    # same message in one parse; the second gets the first's vector.
+    encoder = SentenceEncoder(default_model_path())
+    text = "my therapist seems tired lately, who looks after them?"
+    first, again = encoder.encode([text, text])
+    other = encoder.encode(["how much is a session"])[0]
+    assert (first == again).all() and not (first == other).all()
+    assert abs(float(first @ encoder._encode_one(text)) - 1.0) < 1e-6  # the model's own vector
+
+
 # Veiled statements written by the team for this test; no lexicon line holds them.
 VEILED = [
     "I'm going to make sure I'm not a problem for anyone after tonight",
