@@ -89,15 +89,13 @@ class SentenceEncoder:
 
     def _encode_recent(self, text: str) -> np.ndarray:
         key = hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        vector = self._recent.get(key)
+        vector = self._recent.pop(key, None)
         if vector is None:
             vector = self._encode_one(text)
             vector.setflags(write=False)  # shared between callers
-            self._recent[key] = vector
-            if len(self._recent) > RECENT_EMBEDDINGS:
-                self._recent.popitem(last=False)
-        else:
-            self._recent.move_to_end(key)
+        self._recent[key] = vector  # now the newest
+        if len(self._recent) > RECENT_EMBEDDINGS:
+            self._recent.popitem(last=False)
         return vector
 
     def _encode_one(self, text: str) -> np.ndarray:
