@@ -144,24 +144,24 @@ class ConversationStore(SQLTrackerStore):
         (rows, False) for the whole session when it is short, None when the
         whole session must be read as Rasa reads it (see the module's doc)."""
         event = self.SQLEvent
-        start = (
-            session.query(event.id, event.timestamp)
-            .filter(event.sender_id == sender_id, event.type_name == SessionStarted.type_name)
+        # Core selects, not ORM queries: the same SQL without the ORM's per-query work.
+        start = session.execute(
+            sa.select(event.id, event.timestamp)
+            .where(event.sender_id == sender_id, event.type_name == SessionStarted.type_name)
             .order_by(event.timestamp.desc(), event.id.desc())
-            .first()
-        )
+            .limit(1)
+        ).first()
         in_session = [event.sender_id == sender_id]
         if start is not None:
             in_session += [event.id >= start.id, event.timestamp >= start.timestamp]
         limit = TAIL_ROWS
         while True:
-            tail = (
-                session.query(event.id, event.type_name, event.action_name, event.data)
-                .filter(*in_session)
+            tail = session.execute(
+                sa.select(event.id, event.type_name, event.action_name, event.data)
+                .where(*in_session)
                 .order_by(event.id.desc())
                 .limit(limit)
-                .all()
-            )
+            ).all()
             first = oldest_kept(tail, self.recent_turns)
             if first is not None or len(tail) < limit:
                 break
@@ -176,7 +176,7 @@ class ConversationStore(SQLTrackerStore):
         by_type = [event.sender_id == sender_id, event.type_name.in_(state_changing_types()), event.id + 0 < cut]
         if start is not None:
             by_type += [event.id + 0 >= start.id, event.timestamp >= start.timestamp]
-        if session.query(event.id).filter(*by_type).first():
+        if session.execute(sa.select(event.id).where(*by_type).limit(1)).first():
             return None
         slots = [
             sa.select(event.id, event.data)

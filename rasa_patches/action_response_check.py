@@ -13,6 +13,7 @@ the repeated meta-schema check is gone (the schema is Rasa's own constant).
 from functools import lru_cache
 from typing import Any, Dict, Text
 
+import jsonschema_rs
 from jsonschema import ValidationError, validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
@@ -29,7 +30,14 @@ def _validator() -> Any:
     return cls(schema)
 
 
+@lru_cache(maxsize=1)
+def _fast_validator() -> Any:
+    return jsonschema_rs.validator_for(RemoteAction.action_response_format_spec())
+
+
 def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    if _fast_validator().is_valid(result):
+        return True
     # What jsonschema.validate does after its schema check.
     error = best_match(_validator().iter_errors(result))
     if error is None:

@@ -6,7 +6,9 @@ to run."""
 import subprocess
 import sys
 
+import jsonschema
 import pytest
+from rasa.core.actions.action import RemoteAction
 
 import rasa_patches
 from rasa_patches import version
@@ -79,3 +81,41 @@ def test_sqlite_connections_write_ahead_and_wait_for_a_locked_store(tmp_path):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == sqlite_settings.BUSY_TIMEOUT_MS
+
+
+VALID_REPLIES = [
+    {"events": [], "responses": []},
+    {
+        "events": [
+            {"event": "slot", "name": "last_topic", "value": "build_trust", "timestamp": None},
+            {"event": "bot", "text": "Trust grows…", "data": {"buttons": [{"title": "More", "payload": "/more"}]}},
+        ],
+        "responses": [{"text": "Trust grows…"}],
+    },
+    {"events": [{"event": "followup", "name": "action_crisis"}, {"event": "action", "name": "action_listen"}]},
+]
+MALFORMED_REPLIES = [
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"name": "last_topic", "value": 1}]},  # no event type
+    {"events": [{"event": "slot", "name": "last_topic", "timestamp": "yesterday"}]},
+    {"events": {"event": "bot"}},  # not a list
+]
+
+
+@pytest.mark.parametrize("reply", VALID_REPLIES)
+def test_the_action_server_reply_check_accepts_what_rasa_accepts(reply):
+    from rasa_patches import action_response_check
+
+    jsonschema.validate(reply, RemoteAction.action_response_format_spec())  # Rasa's own check passes
+    assert action_response_check._validate_action_result(None, reply) is True
+
+
+@pytest.mark.parametrize("reply", MALFORMED_REPLIES)
+def test_the_action_server_reply_check_rejects_what_rasa_rejects_with_rasas_message(reply):
+    from rasa_patches import action_response_check
+
+    with pytest.raises(jsonschema.ValidationError) as rasa_error:
+        jsonschema.validate(reply, RemoteAction.action_response_format_spec())
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response") as error:
+        action_response_check._validate_action_result(None, reply)
+    assert error.value.message.startswith(rasa_error.value.message)
