@@ -39,7 +39,7 @@ $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 	$(BIN)/python scripts/build_spacy_pipeline.py
 
 # The learned risk classifier (safety/risk_classifier.py), from the independent
-# writers' lines in data/risk/ (about 8 minutes on 2 cores).
+# writers' lines in data/risk/ (about 20 minutes on 2 cores).
 $(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py safety/ngram_features.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
 	$(BIN)/python scripts/train_risk_classifier.py
 
@@ -109,10 +109,11 @@ bench-detector: install
 	$(BIN)/python scripts/bench_detector.py
 
 # Project pipeline vs Rasa's default: training, start-up, memory, latency,
-# throughput, then the long conversation of bench-long (~40 min, most of it
-# DIET's training; reports/bench.md and reports/bench_long.md).
+# throughput, served three rounds in turn (medians: this machine's speed drifts),
+# then the long conversation of bench-long (~55 min, most of it DIET's
+# training; reports/bench.md and reports/bench_long.md).
 bench: train
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --rounds 3
 	$(BIN)/python scripts/bench_long.py --model $(MODEL) --repeat 3
 
 # One visitor, 200 messages in one conversation, on the project's server and on
