@@ -39,8 +39,8 @@ $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 	$(BIN)/python scripts/build_spacy_pipeline.py
 
 # The learned risk classifier (safety/risk_classifier.py), from the independent
-# writers' lines in data/risk/ (about 20 minutes on 2 cores).
-$(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py safety/ngram_features.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
+# writers' lines in data/risk/ (about 25 minutes on 2 cores).
+$(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py safety/ngram_features.py safety/linear_head.py safety/risk_classifier.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
 	$(BIN)/python scripts/train_risk_classifier.py
 
 train: $(MODEL)

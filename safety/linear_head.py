@@ -1,6 +1,7 @@
-"""A trained logistic regression as plain arrays: class probabilities from a
-feature matrix, without scikit-learn at serving time (the risk classifier's
-two heads, the intent classifier's meaning head)."""
+"""Trained classifiers as plain arrays: class probabilities from a feature
+matrix, without scikit-learn at serving time. A logistic regression (the risk
+classifier's spelling head, the intent classifier's meaning head) and a
+one-hidden-layer perceptron (the risk classifier's meaning head)."""
 
 from dataclasses import dataclass
 
@@ -26,3 +27,25 @@ class LinearHead:
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class HiddenLayerHead:
+    """A one-hidden-layer perceptron (scikit-learn's MLPClassifier, ReLU,
+    softmax output) as plain arrays: class probabilities from embeddings.
+    The risk classifier's meaning head: out of fold by writer it catches far
+    more risk than a logistic regression on the same embeddings at the same
+    false-alarm rate (docs/safety.md), for ~0.03 ms per message."""
+
+    hidden: LinearHead  # embeddings -> hidden units (before the ReLU)
+    output: LinearHead  # hidden units -> classes
+
+    @classmethod
+    def from_coefs(cls, coefs, intercepts) -> "HiddenLayerHead":
+        """scikit-learn's coefs_ and intercepts_ (already inputs x outputs)."""
+        layers = [LinearHead(np.ascontiguousarray(w), b) for w, b in zip(coefs, intercepts)]
+        return cls(*layers)
+
+    def probabilities(self, features) -> np.ndarray:
+        hidden = np.maximum(np.asarray(features @ self.hidden.weights) + self.hidden.intercept, 0.0)
+        return self.output.probabilities(hidden)

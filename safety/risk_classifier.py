@@ -1,9 +1,10 @@
 """A learned risk classifier that reads meaning, not words.
 
-Two multinomial logistic regressions, classes `none` and the risk categories,
-averaged: one over sentence embeddings (safety/encoder.py), which reads
-meaning, and one over character and word n-grams (safety/ngram_features.py),
-which reads spelling: slang, typos, Spanish. Together they catch more at the
+Two classifiers, classes `none` and the risk categories, averaged: a
+one-hidden-layer perceptron over sentence embeddings (safety/encoder.py),
+which reads meaning, and a multinomial logistic regression over character and
+word n-grams (safety/ngram_features.py), which reads spelling: slang, typos,
+Spanish. Together they catch more at the
 same false-alarm rate than either alone (docs/safety.md). The risk score of a
 message is 1 - P(none); its category is the most likely risk class. Two
 thresholds, chosen by scripts/train_risk_classifier.py from out-of-fold
@@ -27,7 +28,7 @@ import numpy as np
 
 from safety import ngram_features
 from safety.encoder import SentenceEncoder, shared_encoder
-from safety.linear_head import LinearHead
+from safety.linear_head import HiddenLayerHead, LinearHead
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = PROJECT_ROOT / "build" / "risk_classifier"
@@ -52,7 +53,7 @@ class RiskClassifier:
     def __init__(
         self,
         encoder: Optional[SentenceEncoder],
-        meaning: LinearHead,
+        meaning: HiddenLayerHead,
         spelling: LinearHead,
         idf: np.ndarray,
         classes: Sequence[str],
@@ -74,7 +75,10 @@ class RiskClassifier:
         arrays = np.load(model_dir / "weights.npz")
         return cls(
             encoder,
-            LinearHead.from_coef(arrays["meaning_coef"], arrays["meaning_intercept"]),
+            HiddenLayerHead.from_coefs(
+                [arrays["meaning_hidden_coef"], arrays["meaning_output_coef"]],
+                [arrays["meaning_hidden_intercept"], arrays["meaning_output_intercept"]],
+            ),
             LinearHead.from_coef(arrays["spelling_coef"], arrays["spelling_intercept"]),
             arrays["idf"],
             meta["classes"],

@@ -7,8 +7,11 @@ NLU examples of everything that is not a crisis (FAQ questions, practice
 questions, small talk, the visitor-side writers' lines in data/nlu/visitors/)
 as `none`.
 
-Two heads, the same logistic regression over two views of a message: sentence
-embeddings (meaning) and hashed character/word n-grams (spelling). Their
+Two heads over two views of a message: a one-hidden-layer perceptron over
+sentence embeddings (meaning) and a logistic regression over hashed
+character/word n-grams (spelling). Out of fold by writer, the perceptron
+caught 64 % of risk lines at 2 % false alarms where a logistic regression on
+the same embeddings caught 37 % (2026-12-04, meaning head alone, 31 writers). Their
 class probabilities are averaged with the weight that catches the most risk
 out of fold at the hard tier's false-alarm limit.
 
@@ -33,6 +36,7 @@ Usage: python scripts/train_risk_classifier.py [OUTPUT_DIR]
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -40,7 +44,9 @@ import numpy as np
 import yaml
 from joblib import Parallel, delayed
 from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -105,7 +111,17 @@ def fit(x, y: List[str]) -> LogisticRegression:
     return model.fit(x, y)
 
 
-def risk_probability(model: LogisticRegression, x) -> np.ndarray:
+def fit_meaning(x, y: List[str]) -> MLPClassifier:
+    # Out of fold by writer, recall at 2 % false alarms: 512 units with alpha 1e-2
+    # 63.7 %, 256 units with alpha 1e-3 58.8 %, logistic regression 36.5 %.
+    model = MLPClassifier(hidden_layer_sizes=(512,), alpha=1e-2, max_iter=60, early_stopping=True, random_state=0)
+    with warnings.catch_warnings():
+        # 60 passes is the cap that was measured, not a failure to converge worth a warning per fold.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(x, y)
+
+
+def risk_probability(model, x) -> np.ndarray:
     return 1.0 - model.predict_proba(x)[:, list(model.classes_).index(NONE_CLASS)]
 
 
@@ -118,7 +134,7 @@ def out_of_fold_scores(
     def fold(writer: str) -> Tuple[np.ndarray, np.ndarray]:
         test, train_rows = g_arr == writer, g_arr != writer
         labels = list(y_arr[train_rows])
-        meaning = risk_probability(fit(embeddings[train_rows], labels), embeddings[test])
+        meaning = risk_probability(fit_meaning(embeddings[train_rows], labels), embeddings[test])
         idf = ngram_features.idf(counts[train_rows])
         spelling = fit(ngram_features.weighted(counts[train_rows], idf), labels)
         return meaning, risk_probability(spelling, ngram_features.weighted(counts[test], idf))
@@ -182,15 +198,17 @@ def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
             ("context", CONTEXT_MAX_FALSE_ALARMS),
         )
     }
-    meaning = fit(embeddings, list(labels))
+    meaning = fit_meaning(embeddings, list(labels))
     idf = ngram_features.idf(counts)
     spelling = fit(ngram_features.weighted(counts, idf), list(labels))
     assert list(meaning.classes_) == list(spelling.classes_)
     output.mkdir(parents=True, exist_ok=True)
     np.savez(
         output / "weights.npz",
-        meaning_coef=meaning.coef_.astype(np.float32),
-        meaning_intercept=meaning.intercept_.astype(np.float32),
+        meaning_hidden_coef=meaning.coefs_[0].astype(np.float32),
+        meaning_hidden_intercept=meaning.intercepts_[0].astype(np.float32),
+        meaning_output_coef=meaning.coefs_[1].astype(np.float32),
+        meaning_output_intercept=meaning.intercepts_[1].astype(np.float32),
         spelling_coef=spelling.coef_.astype(np.float32),
         spelling_intercept=spelling.intercept_.astype(np.float32),
         idf=idf,

@@ -50,7 +50,7 @@ def test_an_escalation_at_the_start_of_a_long_conversation_is_remembered(bot):
 def test_a_plan_after_a_veiled_signal_late_in_a_long_conversation_gets_the_crisis_reply(bot):
     visitor = sender()
     chat(bot, visitor, LONG)
-    first = bot.texts(bot.say(visitor, "I've settled it, I know what I'm going to do"))
+    first = bot.texts(bot.say(visitor, "I've made up my mind about things"))
     assert "Lifeline" not in first
     later = bot.texts(bot.say(visitor, "by sunday it's done"))
     assert "988 Suicide & Crisis Lifeline" in later

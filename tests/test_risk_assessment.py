@@ -4,11 +4,13 @@ learned classifier and the context step, with the real encoder and model."""
 import shutil
 import time
 
+import numpy as np
 import pytest
 
 from safety import language
 from safety.assessment import RiskAssessor
 from safety.encoder import EncoderIntegrityError, SentenceEncoder, default_model_path
+from safety.linear_head import HiddenLayerHead
 from safety.risk_detector import HARD, NONE, SOFT
 from tests.conftest import ROOT, load_yaml
 
@@ -26,6 +28,19 @@ def test_a_swapped_encoder_file_stops_loading(tmp_path):
     model.write_bytes(bytes(data))
     with pytest.raises(EncoderIntegrityError, match="sha256"):
         SentenceEncoder(model)
+
+
+def test_the_served_meaning_head_gives_scikit_learns_probabilities():
+    # The servers run the trained perceptron as plain arrays: a slip in the
+    # layer order or the activation would change every risk score silently.
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 12))
+    y = np.array(["none", "suicide", "abuse"])[(x[:, 0] > 0).astype(int) + (x[:, 1] > 1).astype(int)]
+    trained = MLPClassifier(hidden_layer_sizes=(16,), max_iter=300, random_state=0).fit(x, y)
+    served = HiddenLayerHead.from_coefs(trained.coefs_, trained.intercepts_)
+    np.testing.assert_allclose(served.probabilities(x), trained.predict_proba(x), rtol=1e-6, atol=1e-9)
 
 
 def test_a_message_encoded_twice_gets_its_own_vector_both_times():
@@ -201,8 +216,9 @@ def test_other_languages_are_recognised():
 
 
 def test_a_plan_a_few_turns_after_a_veiled_signal_gets_the_crisis_reply(assessor):
-    first = assessor.assess("I've settled it, I know what I'm going to do")
-    assert not first.is_hard  # on its own, not enough
+    # ("I've settled it, I know what I'm going to do" gets the crisis reply on its own.)
+    first = assessor.assess("I've made up my mind about things")
+    assert first.tier == SOFT  # on its own, a resources line, not the crisis reply
     later = assessor.assess_in_context("by sunday it's done", [first.as_dict(), assessor.assess("ok").as_dict()])
     assert later.is_hard and later.source == "context"
 

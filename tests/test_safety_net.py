@@ -80,7 +80,7 @@ def test_a_message_in_another_language_gets_the_international_directory(chat_ser
 
 def test_a_plan_after_a_veiled_signal_gets_the_crisis_reply(chat_servers):
     visitor = sender()
-    first = chat_servers.texts(chat_servers.say(visitor, "I've settled it, I know what I'm going to do"))
+    first = chat_servers.texts(chat_servers.say(visitor, "I've made up my mind about things"))
     assert "Lifeline" not in first
     later = chat_servers.texts(chat_servers.say(visitor, "by sunday it's done"))
     assert "988 Suicide & Crisis Lifeline" in later
