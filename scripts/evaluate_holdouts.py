@@ -35,7 +35,11 @@ def share(hits: int, total: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model", nargs="?", type=Path, default=ROOT / "models" / "faq.tar.gz")
-    parser.add_argument("--misses", action="store_true", help="list the FAQ hold-out lines that got another intent")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the FAQ hold-out lines that got another intent and the out-of-scope lines that got an answer",
+    )
     args = parser.parse_args()
 
     follow_ups = content.faq_follow_ups()
@@ -76,6 +80,9 @@ def main() -> None:
         for expected, got, text in faq_rows:
             if expected != got:
                 print(f"{expected} -> {got}: {text}")
+        for text, parse, no_answer in zip(out_of_scope, parsed[position:], rejected):
+            if not no_answer:
+                print(f"out of scope -> {scoring.intent_name(parse)}: {text}")
 
 
 if __name__ == "__main__":
