@@ -22,8 +22,11 @@ class LinearHead:
     def from_coef(cls, coef: np.ndarray, intercept: np.ndarray) -> "LinearHead":
         return cls(np.ascontiguousarray(coef.T), intercept)
 
+    def logits(self, features) -> np.ndarray:
+        return np.asarray(features @ self.weights) + self.intercept
+
     def probabilities(self, features) -> np.ndarray:
-        logits = np.asarray(features @ self.weights) + self.intercept
+        logits = self.logits(features)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -47,5 +50,4 @@ class HiddenLayerHead:
         return cls(*layers)
 
     def probabilities(self, features) -> np.ndarray:
-        hidden = np.maximum(np.asarray(features @ self.hidden.weights) + self.hidden.intercept, 0.0)
-        return self.output.probabilities(hidden)
+        return self.output.probabilities(np.maximum(self.hidden.logits(features), 0.0))
