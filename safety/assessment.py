@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional, Sequence
 
 from safety import language as languages
-from safety.risk_classifier import DEFAULT_MODEL_DIR, RiskClassifier
+from safety.risk_classifier import DEFAULT_MODEL_DIR, RiskClassifier, RiskScore
 from safety.risk_detector import (
     DEFAULT_LEXICON,
     DEFAULT_SPACY_PIPELINE,
@@ -40,6 +40,12 @@ TIER_RANK = {NONE: 0, SOFT: 1, HARD: 2}
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # How many earlier visitor turns the context step looks at.
 CONTEXT_TURNS = 4
+
+
+def has_words(text: str) -> bool:
+    """Punctuation or emoji alone ("...", "?") carries no meaning the
+    classifier was trained on: its score there is noise."""
+    return bool(_WORD.search(text))
 
 
 def stronger(a: RiskAssessment, b: RiskAssessment) -> RiskAssessment:
@@ -91,11 +97,12 @@ class RiskAssessor:
         if not text or not text.strip():
             return RiskAssessment()
         lexical = self.lexicon(text)
-        # Punctuation or emoji alone ("...", "?") carries no meaning the
-        # classifier was trained on: its score there is noise.
-        if lexical.is_hard or self.classifier is None or not _WORD.search(text):
+        if lexical.is_hard or self.classifier is None or not has_words(text):
             return lexical
-        score = self.classifier.score(text)
+        return self.raised_by(lexical, self.classifier.score(text))
+
+    def raised_by(self, lexical: RiskAssessment, score: RiskScore) -> RiskAssessment:
+        """The lexicon's verdict, raised (never lowered) by the classifier's score."""
         tier = self.classifier.tier(score)
         if tier == HARD and lexical.idiom and lexical.tier == NONE:
             tier = SOFT  # the lexicon's idiom handling still applies
