@@ -98,7 +98,8 @@ eval-faq-blind: train
 	$(BIN)/python scripts/evaluate_faq_blind.py --blind $(BLIND) $(if $(DEFAULT_MODEL),--default-model $(DEFAULT_MODEL))
 
 # Risk detection alone (reports/risk_evaluation.md): the lexicon, the learned
-# classifier and both, on the team's corpus and on published prompts.
+# classifier and both, on the team's corpus, on published prompts and on the
+# writers' lines with the training's out-of-fold scores (a few minutes).
 # BLIND=1 scores the blind sets instead: once, at the end of a change;
 # BLIND=risk_blind_6 scores only that one.
 eval-risk: install

@@ -3,7 +3,9 @@
 Sets, from the one the team wrote to the ones nobody here wrote:
   corpus     tests/data/crisis_corpus.yml, the team's own (the lexicon's oracle)
   writers    data/risk/, independent writers: the classifier's leave-one-writer-out
-             figures, from build/risk_classifier/model.json
+             figures, from build/risk_classifier/model.json, and the whole
+             assessment on the same lines (the lexicon, then each line's
+             out-of-fold score from build/risk_classifier/out_of_fold.npz)
   published  tests/data/published_prompts.yml: others' evaluation prompts, per source
   blind      tests/data/blind/*.yml, scored only with --blind: each written from
              category descriptions by a writer who saw no data; scored once at
@@ -24,12 +26,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Sequence
 
+import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from safety.assessment import RiskAssessor  # noqa: E402
+from safety.assessment import RiskAssessor, has_words  # noqa: E402
+from safety.risk_classifier import DEFAULT_MODEL_DIR, RiskScore  # noqa: E402
 from safety.risk_detector import HARD, SOFT, RiskAssessment  # noqa: E402
 
 REPORTS = ROOT / "reports"
@@ -155,6 +159,37 @@ def blind(assessor: RiskAssessor, verdicts: Dict[str, Verdict], path: Path) -> D
     }
 
 
+def writers_out_of_fold(assessor: RiskAssessor) -> Dict[str, Any]:
+    """The whole assessment on the writers' lines, each with the score of the
+    classifier trained without its writer: what a new writer's wording gets.
+    The lexicon was written alongside these lines, so its share is optimistic.
+    The NLU examples (FAQ and practice questions) are counted apart."""
+    saved = np.load(DEFAULT_MODEL_DIR / "out_of_fold.npz")
+    oof = dict(zip(saved["text"].tolist(), saved["score"].tolist()))
+    items = [
+        {"text": t, "label": label, "nlu": writer == "nlu"}
+        for t, label, writer in zip(saved["text"].tolist(), saved["label"].tolist(), saved["writer"].tolist())
+    ]
+
+    def classifier_alone(text: str) -> RiskAssessment:
+        return RiskAssessment(assessor.classifier.tier(RiskScore(oof[text], "")))
+
+    def both(text: str) -> RiskAssessment:
+        lexical = assessor.lexicon(text)
+        if lexical.is_hard or not has_words(text):
+            return lexical
+        return assessor.raised_by(lexical, RiskScore(oof[text], lexical.category or ""))
+
+    verdicts = {"lexicon": assessor.lexicon, "classifier": classifier_alone, "both": both}
+    scored = {
+        "writers": score_messages([i for i in items if not i["nlu"]], verdicts, "label"),
+        "nlu_examples": score_messages([i for i in items if i["nlu"]], verdicts, "label"),
+    }
+    for by_method in scored.values():  # thousands of misses: the rates say enough
+        by_method["both"].pop("misses_by_kind", None)
+    return scored
+
+
 def pct(r: Dict[str, Any]) -> str:
     return "–" if not r or r["rate"] is None else f"{100 * r['rate']:.1f} % ({r['hits']}/{r['n']})"
 
@@ -212,6 +247,16 @@ def render(results: Dict[str, Any]) -> str:
             f"with a resources line {100 * w['benign_soft']:.1f} %.",
             "",
         ]
+    if "writers_whole" in results:
+        lines += message_table(
+            "Independent writers (data/risk/), the whole assessment: the lexicon, then each line's "
+            "out-of-fold classifier score",
+            results["writers_whole"]["writers"],
+        )
+        lines += message_table(
+            "The bot's own NLU examples (FAQ and practice questions, small talk), the same way",
+            results["writers_whole"]["nlu_examples"],
+        )
     for source, r in results.get("published", {}).items():
         lines += [f"### Published: {source}", "", f"{r['citation']} Licence: {r['licence']}", ""]
         if "messages" in r:
@@ -257,6 +302,8 @@ def main() -> None:
         },
         "published": published(assessor, verdicts),
     }
+    if (DEFAULT_MODEL_DIR / "out_of_fold.npz").exists():  # written by the training since 2026-12-04
+        results["writers_whole"] = writers_out_of_fold(assessor)
     name = "risk_evaluation"
     if args.blind:
         name = "risk_evaluation_blind"

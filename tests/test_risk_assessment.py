@@ -1,6 +1,7 @@
 """The whole risk assessment (safety/assessment.py): lexicons, language, the
 learned classifier and the context step, with the real encoder and model."""
 
+import json
 import shutil
 import time
 
@@ -11,6 +12,7 @@ from safety import language
 from safety.assessment import RiskAssessor
 from safety.encoder import EncoderIntegrityError, SentenceEncoder, default_model_path
 from safety.linear_head import HiddenLayerHead
+from safety.risk_classifier import RiskScore
 from safety.risk_detector import HARD, NONE, SOFT
 from tests.conftest import ROOT, load_yaml
 
@@ -296,3 +298,24 @@ def test_after_warm_up_no_visitor_waits_for_the_encoder_to_load():
     started = time.perf_counter()
     assert fresh.classifier.score(text).exact
     assert time.perf_counter() - started < 0.5  # loading it takes ~1 s; scoring ~10 ms
+
+
+def test_the_classifier_never_lowers_the_lexicons_verdict(assessor):
+    # "I'm not suicidal, just stressed" is the lexicon's resources line; a
+    # classifier sure it is nothing must leave it there.
+    soft = assessor.lexicon("I'm not suicidal, just stressed")
+    assert soft.tier == SOFT
+    assert assessor.raised_by(soft, RiskScore(0.0, "suicide")).tier == SOFT
+    assert assessor.raised_by(soft, RiskScore(0.99, "suicide")).tier == HARD
+
+
+def test_the_saved_out_of_fold_scores_are_the_ones_the_thresholds_came_from():
+    # make eval-risk reads the whole assessment on the writers' lines from
+    # these scores; they must be the training run's own.
+    model_dir = ROOT / "build" / "risk_classifier"
+    meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+    saved = np.load(model_dir / "out_of_fold.npz")
+    assert len(saved["score"]) == meta["training_lines"]
+    is_risk = saved["label"] != "none"
+    recall = float((saved["score"][is_risk] >= meta["thresholds"]["hard"]).mean())
+    assert recall == pytest.approx(meta["out_of_fold_by_writer"]["recall_hard"])
