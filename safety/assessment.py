@@ -18,7 +18,7 @@
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, Optional, Sequence
 
 from safety import language as languages
 from safety.risk_classifier import DEFAULT_MODEL_DIR, RiskClassifier, RiskScore
@@ -40,12 +40,6 @@ TIER_RANK = {NONE: 0, SOFT: 1, HARD: 2}
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # How many earlier visitor turns the context step looks at.
 CONTEXT_TURNS = 4
-
-
-def has_words(text: str) -> bool:
-    """Punctuation or emoji alone ("...", "?") carries no meaning the
-    classifier was trained on: its score there is noise."""
-    return bool(_WORD.search(text))
 
 
 def stronger(a: RiskAssessment, b: RiskAssessment) -> RiskAssessment:
@@ -93,13 +87,17 @@ class RiskAssessor:
         language = SPANISH if found is spanish and spanish.tier != NONE else languages.identify(text)
         return replace(found, language=language, idiom=english.idiom or spanish.idiom)
 
-    def assess(self, text: Optional[str]) -> RiskAssessment:
+    def assess(self, text: Optional[str], score_of: Optional[Callable[[str], RiskScore]] = None) -> RiskAssessment:
+        """score_of: the classifier's score of the text, scored now by default;
+        the evaluation passes each training line's saved out-of-fold score."""
         if not text or not text.strip():
             return RiskAssessment()
         lexical = self.lexicon(text)
-        if lexical.is_hard or self.classifier is None or not has_words(text):
+        # Punctuation or emoji alone ("...", "?") carries no meaning the
+        # classifier was trained on: its score there is noise.
+        if lexical.is_hard or self.classifier is None or not _WORD.search(text):
             return lexical
-        return self.raised_by(lexical, self.classifier.score(text))
+        return self.raised_by(lexical, (score_of or self.classifier.score)(text))
 
     def raised_by(self, lexical: RiskAssessment, score: RiskScore) -> RiskAssessment:
         """The lexicon's verdict, raised (never lowered) by the classifier's score."""

@@ -32,7 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from safety.assessment import RiskAssessor, has_words  # noqa: E402
+from safety.assessment import RiskAssessor  # noqa: E402
 from safety.risk_classifier import DEFAULT_MODEL_DIR, RiskScore  # noqa: E402
 from safety.risk_detector import HARD, SOFT, RiskAssessment  # noqa: E402
 
@@ -171,14 +171,14 @@ def writers_out_of_fold(assessor: RiskAssessor) -> Dict[str, Any]:
         for t, label, writer in zip(saved["text"].tolist(), saved["label"].tolist(), saved["writer"].tolist())
     ]
 
+    def saved_score(text: str) -> RiskScore:
+        return RiskScore(oof[text], "")  # only the score was saved; the tiers need no category
+
     def classifier_alone(text: str) -> RiskAssessment:
-        return RiskAssessment(assessor.classifier.tier(RiskScore(oof[text], "")))
+        return RiskAssessment(assessor.classifier.tier(saved_score(text)))
 
     def both(text: str) -> RiskAssessment:
-        lexical = assessor.lexicon(text)
-        if lexical.is_hard or not has_words(text):
-            return lexical
-        return assessor.raised_by(lexical, RiskScore(oof[text], lexical.category or ""))
+        return assessor.assess(text, score_of=saved_score)
 
     verdicts = {"lexicon": assessor.lexicon, "classifier": classifier_alone, "both": both}
     scored = {

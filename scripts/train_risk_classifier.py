@@ -249,7 +249,7 @@ def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
     }
     (output / "model.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     # Each training line's score from the model that never saw its writer:
-    # scripts/evaluate_risk.py --out-of-fold reads the whole assessment
+    # make eval-risk (scripts/evaluate_risk.py) reads the whole assessment
     # (lexicon and classifier) on them without retraining.
     np.savez_compressed(
         output / OUT_OF_FOLD_FILE, text=np.array(texts), label=np.array(labels), writer=np.array(groups), score=oof
