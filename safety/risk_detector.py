@@ -40,9 +40,9 @@ THIRD_PERSON = "third_person"
 IDIOM = "idiom"
 
 
-def _any_of(sources: Sequence[str], label: str) -> Optional[PatternMatcher]:
+def _any_of(sources: Sequence[str], label: str, kind: Optional[str] = None) -> Optional[PatternMatcher]:
     """A matcher that finds any of these patterns (None when there are none)."""
-    patterns = [Pattern(source, label, label, compile_pattern(source)) for source in sources]
+    patterns = [Pattern(source, label, kind or label, compile_pattern(source)) for source in sources]
     return PatternMatcher(patterns) if patterns else None
 
 
@@ -157,6 +157,13 @@ class RiskDetector:
         self._past, self._looking_back, self._returning, self._intent = (
             _any_of(resolved.get(key, []), key) for key in ("past", "looking_back", "returning", "intent")
         )
+        # A place or means question beside a recent loss in the same message
+        # ("funeral was yesterday. how deep is the reservoir"): hard, suicide.
+        after_loss = lexicon.get("means_after_loss", {})
+        self._loss = _any_of(after_loss.get("loss", []), "loss")
+        self._means_after_loss = _any_of(after_loss.get("means", []), "suicide", kind="hard")
+        self._means_for_a_reason = _any_of(after_loss.get("means", []), "suicide", kind="soft")
+        self._ordinary_reason = _any_of(after_loss.get("ordinary_reason", []), "reason")
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
         context = lexicon.get("context", [])
@@ -206,7 +213,7 @@ class RiskDetector:
             return RiskAssessment()
         tokens = self.tokens(text)
         terms = self._matcher.token_terms(tokens)
-        matches = self._matcher.find(tokens, terms)
+        matches = self._matcher.find(tokens, terms) + self._means_after_a_loss(tokens)
         idioms = [m for m in matches if m.label == IDIOM]
         if idioms and any(t.text in self._idiom_cancel or t.lemma in self._idiom_cancel for t in tokens):
             idioms = []  # "burned myself with the iron on purpose": no kitchen accident
@@ -241,6 +248,12 @@ class RiskDetector:
         )
         logger.debug("Risk assessment %s from lexicon lines %s", assessment.as_dict(), assessment.matches)
         return assessment
+
+    def _means_after_a_loss(self, tokens: Sequence[Token]) -> List[Match]:
+        if self._means_after_loss is None or not _found(self._loss, tokens):
+            return []
+        means = self._means_for_a_reason if _found(self._ordinary_reason, tokens) else self._means_after_loss
+        return means.find(tokens, means.token_terms(tokens))
 
     def _is_hard(self, m: Match, tokens: Sequence[Token], terms: Sequence[Any], about_topic: bool) -> bool:
         if m.pattern.kind == "soft" or (m.pattern.kind == "topic" and about_topic):
