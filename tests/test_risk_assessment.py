@@ -158,6 +158,9 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         ("tengo una soga al cuello y estoy listo", "suicide"),
         # A past come through, then a return: no past (resolved_past).
         ("hace años intenté matarme, estuve bien un tiempo y otra vez quiero morir", "suicide"),
+        # Not the idiom "ese examen me mató": a condition, in the present.
+        ("si repruebo el examen me mato", "suicide"),
+        ("ya no aguanto, quiero suisidarme", "suicide"),
     ],
 )
 def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category):
@@ -180,6 +183,10 @@ def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category)
         "me quise morir de la vergüenza con ese audio",
         # A topic question, in Spanish: the English "suicid*" heeds "prevenir".
         "¿cómo prevenir el suicidio en jóvenes? soy maestra",
+        "ese chiste me mató jaja",
+        "el final de la serie me mato jajaja, no lo puedo creer",
+        # Someone else's death in a story: a topic ("suicidarme" no longer reads "se suicida").
+        "escribo un cuento donde un personaje se suicida, ¿cómo lo trato con cuidado?",
     ],
 )
 def test_spanish_idioms_get_no_crisis_reply(assessor, text):
