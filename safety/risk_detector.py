@@ -16,7 +16,7 @@ Tiers:
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -161,8 +161,7 @@ class RiskDetector:
         # ("funeral was yesterday. how deep is the reservoir"): hard, suicide.
         after_loss = lexicon.get("means_after_loss", {})
         self._loss = _any_of(after_loss.get("loss", []), "loss")
-        self._means_after_loss = _any_of(after_loss.get("means", []), "suicide", kind="hard")
-        self._means_for_a_reason = _any_of(after_loss.get("means", []), "suicide", kind="soft")
+        self._means_after_loss = _any_of(after_loss.get("means", []), "suicide", kind=HARD)
         self._ordinary_reason = _any_of(after_loss.get("ordinary_reason", []), "reason")
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
@@ -252,8 +251,11 @@ class RiskDetector:
     def _means_after_a_loss(self, tokens: Sequence[Token]) -> List[Match]:
         if self._means_after_loss is None or not _found(self._loss, tokens):
             return []
-        means = self._means_for_a_reason if _found(self._ordinary_reason, tokens) else self._means_after_loss
-        return means.find(tokens, means.token_terms(tokens))
+        matches = self._means_after_loss.find(tokens, self._means_after_loss.token_terms(tokens))
+        if matches and _found(self._ordinary_reason, tokens):
+            # An ordinary reason said ("for her school project"): the resources line.
+            matches = [replace(m, pattern=replace(m.pattern, kind=SOFT)) for m in matches]
+        return matches
 
     def _is_hard(self, m: Match, tokens: Sequence[Token], terms: Sequence[Any], about_topic: bool) -> bool:
         if m.pattern.kind == "soft" or (m.pattern.kind == "topic" and about_topic):
