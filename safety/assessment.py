@@ -105,7 +105,8 @@ class RiskAssessor:
         if tier == HARD and lexical.idiom and lexical.tier == NONE:
             tier = SOFT  # the lexicon's idiom handling still applies
         if TIER_RANK[tier] <= TIER_RANK[lexical.tier]:
-            return replace(lexical, score=score.score)
+            # An inexact score (the encoder skipped) is only a ceiling: not kept.
+            return replace(lexical, score=score.score if score.exact else None)
         categories = tuple(dict.fromkeys(lexical.categories + (score.category,)))
         return replace(
             lexical, tier=tier, category=categories[0], categories=categories, score=score.score, source="classifier"
@@ -121,6 +122,8 @@ class RiskAssessor:
         signals = [r for r in list(earlier)[-CONTEXT_TURNS:] if self._is_signal(r)]
         if not signals:
             return current
+        if current.score is None and current.tier == NONE:
+            current = self._scored_for_context(text, current)
         faintly_risky = current.tier == SOFT or (
             current.score is not None
             and self.classifier is not None
@@ -134,6 +137,13 @@ class RiskAssessor:
         return replace(
             current, tier=HARD, category=categories[0], categories=categories, source="context", language=language
         )
+
+    def _scored_for_context(self, text: str, current: RiskAssessment) -> RiskAssessment:
+        """The classifier's score down to the context threshold, which the
+        first pass skips (RiskClassifier.score): needed only after a signal."""
+        if self.classifier is None or not _WORD.search(text):
+            return current
+        return self.raised_by(current, self.classifier.score(text, lowest=self.classifier.thresholds["context"]))
 
     @staticmethod
     def _is_signal(verdict: Dict[str, Any]) -> bool:

@@ -116,16 +116,19 @@ class RiskClassifier:
         risk[self._none] = -1.0
         return self.classes[int(risk.argmax())]
 
-    def score(self, text: str) -> RiskScore:
+    def score(self, text: str, lowest: Optional[float] = None) -> RiskScore:
         """One message, as the servers score it. The encoder is two thirds of
         the whole assessment's time (~6 of 9 ms), so it runs only when its
         answer could matter: if even a meaning head certain of risk could not
-        lift the average to the lowest threshold, the tier is `none` whatever
-        the encoder says, and the score returned is that ceiling. Same tiers
-        as scores(); ~96 % of FAQ questions stop here (docs/performance.md)."""
+        lift the average to `lowest` (by default the soft threshold), the tier
+        is `none` whatever the encoder says, and the score returned is that
+        ceiling, marked inexact. The context threshold matters only after an
+        earlier risk signal; RiskAssessor.assess_in_context then scores exactly.
+        Same tiers as scores() (docs/performance.md)."""
+        lowest = self.thresholds["soft"] if lowest is None else lowest
         by_spelling = self._spelling_probabilities([text])[0]
         ceiling = self.meaning_weight + (1.0 - self.meaning_weight) * (1.0 - by_spelling[self._none])
-        if ceiling < min(self.thresholds.values()):
+        if ceiling < lowest:
             return RiskScore(float(ceiling), self._riskiest(by_spelling), exact=False)
         return self.scores([text])[0]
 
