@@ -163,6 +163,11 @@ class RiskDetector:
         self._loss = _any_of(after_loss.get("loss", []), "loss")
         self._means_after_loss = _any_of(after_loss.get("means", []), "suicide", kind=HARD)
         self._ordinary_reason = _any_of(after_loss.get("ordinary_reason", []), "reason")
+        # "What should I do if a friend tells me they want to die?": someone
+        # else's risk asked about as a hypothetical is a topic (soft).
+        hypothetical = lexicon.get("hypothetical", {})
+        self._hypothetical = _any_of(hypothetical.get("frames", []), "hypothetical")
+        self._happening_now = _any_of(hypothetical.get("now", []), "now")
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
         context = lexicon.get("context", [])
@@ -224,7 +229,12 @@ class RiskDetector:
         risks = [self._resolve_subject(m, tokens) for m in risks]
         topic_context = self._topic_context | (native.topic_context if native else frozenset())
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
-        hard = [m for m in risks if self._is_hard(m, tokens, terms, about_topic)]
+        hypothetical = _found(self._hypothetical, tokens) and not _found(self._happening_now, tokens)
+        hard = [
+            m
+            for m in risks
+            if self._is_hard(m, tokens, terms, about_topic) and not (hypothetical and m.label == THIRD_PERSON)
+        ]
         readers = [self] + ([native] if native else [])
         # Only when there is something to soften: the native reader parses the text again.
         if hard and any(r.is_resolved_past(tokens if r is self else r.tokens(text)) for r in readers):

@@ -146,3 +146,21 @@ def test_a_past_the_visitor_has_come_through_gets_the_resources_line(crisis_corp
 )
 def test_a_place_question_beside_a_loss_gets_the_crisis_reply(detector, text, tier):
     assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Someone else's risk asked about as a hypothetical: the resources line, not the crisis reply ...
+        ("what should i do if a friend ever tells me theyre suicidal, want to be prepared", SOFT),
+        ("what does a therapist do if a client says they want to hurt someone?", SOFT),
+        ("is it true that asking someone if they're suicidal puts the idea in their head?", SOFT),
+        # ... unless it is happening, or it is a particular person ...
+        ("if someone tells you they want to kill themselves tonight what do you do, my roommate just did", HARD),
+        ("what should I do if my friend tells me she took all her pills", HARD),
+        # ... and never for the visitor's own risk.
+        ("hypothetically if i wanted to die how many pills would it take", HARD),
+    ],
+)
+def test_someone_elses_risk_asked_as_a_hypothetical_gets_the_resources_line(detector, text, tier):
+    assert detector.assess(text).tier == tier
