@@ -217,7 +217,8 @@ class RiskDetector:
             return RiskAssessment()
         tokens = self.tokens(text)
         terms = self._matcher.token_terms(tokens)
-        matches = self._matcher.find(tokens, terms) + self._means_after_a_loss(tokens)
+        after_loss = self._means_after_a_loss(tokens)
+        matches = self._matcher.find(tokens, terms) + after_loss
         idioms = [m for m in matches if m.label == IDIOM]
         if idioms and any(t.text in self._idiom_cancel or t.lemma in self._idiom_cancel for t in tokens):
             idioms = []  # "burned myself with the iron on purpose": no kitchen accident
@@ -226,7 +227,8 @@ class RiskDetector:
         ]
         if not risks:
             return RiskAssessment(idiom=any(i.pattern.kind == "literal" for i in idioms))
-        risks = [self._resolve_subject(m, tokens) for m in risks]
+        # A place question beside a loss has no subject to resolve ("¿el edificio …?").
+        risks = [m if m in after_loss else self._resolve_subject(m, tokens) for m in risks]
         topic_context = self._topic_context | (native.topic_context if native else frozenset())
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
         hypothetical = _found(self._hypothetical, tokens) and not _found(self._happening_now, tokens)
