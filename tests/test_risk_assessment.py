@@ -161,6 +161,7 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         # Not the idiom "ese examen me mató": a condition, in the present.
         ("si repruebo el examen me mato", "suicide"),
         ("ya no aguanto, quiero suisidarme", "suicide"),
+        ("esta noche me tiro del puente", "suicide"),
     ],
 )
 def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category):
@@ -184,6 +185,7 @@ def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category)
         # A topic question, in Spanish: the English "suicid*" heeds "prevenir".
         "¿cómo prevenir el suicidio en jóvenes? soy maestra",
         "ese chiste me mató jaja",
+        "me tiro a la alberca, hace mucho calor",
         "el final de la serie me mato jajaja, no lo puedo creer",
         # Someone else's death in a story: a topic ("suicidarme" no longer reads "se suicida").
         "escribo un cuento donde un personaje se suicida, ¿cómo lo trato con cuidado?",
