@@ -214,6 +214,20 @@ def test_a_spanish_place_question_beside_a_loss_gets_the_crisis_reply(assessor, 
         assert verdict.category == "suicide" and verdict.language == "es"
 
 
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Someone else's risk asked as a hypothetical, in Spanish: the resources line ...
+        ("qué hago si un amigo me dice que se quiere matar? quiero estar preparada", SOFT),
+        # ... but not for a particular person, nor when it is happening.
+        ("qué hago si mi amigo me dice que se quiere matar", HARD),
+        ("si alguien me dice que se quiere matar esta noche que hago? mi prima acaba de decirlo", HARD),
+    ],
+)
+def test_someone_elses_risk_asked_as_a_hypothetical_in_spanish(assessor, text, tier):
+    assert assessor.lexicon(text).tier == tier
+
+
 def test_only_literal_idioms_hold_the_classifier_back(assessor):
     # "I cut my hair" reads like "I cut myself" to the encoder; "on the roof at
     # work" silences the lexicon's place line but is no reason to overrule it.
