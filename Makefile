@@ -86,7 +86,9 @@ eval: train
 
 # The team's NLU hold-outs on the trained model (~1 min): per file, the five
 # FAQ questions, the practice's questions, out of scope. --misses lists the
-# FAQ lines that got another intent: make eval-holdouts ARGS=--misses
+# FAQ lines that got another intent, the practice questions that got neither
+# their answer nor the contact, and the out-of-scope lines that got an answer:
+# make eval-holdouts ARGS=--misses
 eval-holdouts: train
 	$(BIN)/python scripts/evaluate_holdouts.py $(MODEL) $(ARGS)
 

@@ -38,7 +38,10 @@ def main() -> None:
     parser.add_argument(
         "--misses",
         action="store_true",
-        help="list the FAQ hold-out lines that got another intent and the out-of-scope lines that got an answer",
+        help=(
+            "list the FAQ hold-out lines that got another intent, the practice questions that got neither "
+            "their answer nor the contact, and the out-of-scope lines that got an answer"
+        ),
     )
     args = parser.parse_args()
 
@@ -80,6 +83,9 @@ def main() -> None:
         for expected, got, text in faq_rows:
             if expected != got:
                 print(f"{expected} -> {got}: {text}")
+        for expected, got, text in practice_rows:
+            if expected != got and got not in contact:
+                print(f"{expected} -> {got} (neither its answer nor the contact): {text}")
         for text, parse, no_answer in zip(out_of_scope, parsed[position:], rejected):
             if not no_answer:
                 print(f"out of scope -> {scoring.intent_name(parse)}: {text}")
