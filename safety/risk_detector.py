@@ -231,7 +231,12 @@ class RiskDetector:
         risks = [m if m in after_loss else self._resolve_subject(m, tokens) for m in risks]
         topic_context = self._topic_context | (native.topic_context if native else frozenset())
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
-        hypothetical = _found(self._hypothetical, tokens) and not _found(self._happening_now, tokens)
+        # Only a third-person match can be softened this way: look for the frame only then.
+        hypothetical = (
+            any(m.label == THIRD_PERSON for m in risks)
+            and _found(self._hypothetical, tokens)
+            and not _found(self._happening_now, tokens)
+        )
         hard = [
             m
             for m in risks
