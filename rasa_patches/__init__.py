@@ -17,7 +17,7 @@ from importlib import import_module
 from typing import List
 
 # Rasa patches, in the order the launcher installs them.
-PATCHES = ("action_timeout", "action_response_check", "sqlite_settings", "log_privacy")
+PATCHES = ("action_timeout", "action_response_check", "sqlite_settings", "log_privacy", "gc_freeze")
 
 
 def _module(name: str):  # type: ignore[no-untyped-def]

@@ -2,7 +2,8 @@
 project's patches installed and without JAX.
 
 - rasa_patches/: the action server timeout, the quicker check of its replies,
-  the SQLite settings and the redaction of visitors' words from the logs.
+  the SQLite settings, the redaction of visitors' words from the logs and
+  the garbage collector's freeze of what the server loaded.
   The project's Rasa server refuses to start without them, so start it here
   (`make run`, `make shell`, `make train`, the tests and the benchmark do).
 - Library deprecation warnings go to the DEBUG log (rasa_patches/quiet_warnings.py).

@@ -83,6 +83,22 @@ def test_sqlite_connections_write_ahead_and_wait_for_a_locked_store(tmp_path):
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == sqlite_settings.BUSY_TIMEOUT_MS
 
 
+@pytest.mark.slow  # a fresh Python that loads the model
+def test_the_server_freezes_what_it_loaded_before_it_serves(trained_model):
+    # Rasa's own start-up listener, as `rasa run` calls it, after the launcher's set-up.
+    frozen = run_python(
+        "import runpy, sys; sys.argv = ['rasa_server.py', 'run']\n"
+        "runpy.run_path('scripts/rasa_server.py', run_name='launcher')\n"
+        "import asyncio, gc, types, rasa.core.run\n"
+        "app = types.SimpleNamespace(ctx=types.SimpleNamespace())\n"
+        "before = gc.get_freeze_count()\n"
+        f"asyncio.run(rasa.core.run.load_agent_on_start({str(trained_model)!r}, None, None, app, None))\n"
+        "print(before, gc.get_freeze_count(), app.ctx.agent.is_ready())"
+    )
+    before, after, ready = frozen.split()
+    assert before == "0" and int(after) > 100_000 and ready == "True"
+
+
 VALID_REPLIES = [
     {"events": [], "responses": []},
     {
