@@ -187,6 +187,8 @@ def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category)
         "ese chiste me mató jaja",
         "me tiro a la alberca, hace mucho calor",
         "el final de la serie me mato jajaja, no lo puedo creer",
+        "el partido me mato, perdimos en los penales",
+        "me corté con el papel de la impresora, qué tonta",
         # Someone else's death in a story: a topic ("suicidarme" no longer reads "se suicida").
         "escribo un cuento donde un personaje se suicida, ¿cómo lo trato con cuidado?",
     ],
