@@ -189,6 +189,7 @@ def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category)
         "el final de la serie me mato jajaja, no lo puedo creer",
         "el partido me mato, perdimos en los penales",
         "me corté con el papel de la impresora, qué tonta",
+        "mi nena me muerde cuando le da una rabieta",
         # Someone else's death in a story: a topic ("suicidarme" no longer reads "se suicida").
         "escribo un cuento donde un personaje se suicida, ¿cómo lo trato con cuidado?",
     ],
