@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_PIPELINE := build/spacy_en/meta.json
+ENCODER := build/encoder/all-MiniLM-L6-v2.dynamic-int8.onnx
 RISK_CLASSIFIER := build/risk_classifier/model.json
 WIDGET_TEXTS := web/crisis-line.json
 ABOUT_PAGE := web/about.html
@@ -15,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: install train run shell test test-fast lint format validate eval eval-holdouts eval-faq-blind eval-risk bench-detector bench bench-long soak escalations report unanswered forget-sender forget-older clean
 
-install: $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) $(WIDGET_TEXTS) $(ABOUT_PAGE)
+install: $(INSTALLED) $(SPACY_PIPELINE) $(ENCODER) $(RISK_CLASSIFIER) $(WIDGET_TEXTS) $(ABOUT_PAGE)
 
 # The widget's header and offline notice for the practice's region.
 $(WIDGET_TEXTS): $(INSTALLED) scripts/build_widget_texts.py content/practice.yml content/crisis_resources.yml
@@ -38,9 +39,13 @@ $(INSTALLED): requirements.in requirements.lock
 $(SPACY_PIPELINE): $(INSTALLED) scripts/build_spacy_pipeline.py
 	$(BIN)/python scripts/build_spacy_pipeline.py
 
+# The sentence encoder, made to compute in int8 (scripts/build_encoder.py, a few seconds).
+$(ENCODER): $(INSTALLED) scripts/build_encoder.py safety/encoder.py
+	$(BIN)/python scripts/build_encoder.py
+
 # The learned risk classifier (safety/risk_classifier.py), from the independent
 # writers' lines in data/risk/ (about 25 minutes on 2 cores).
-$(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py safety/ngram_features.py safety/linear_head.py safety/risk_classifier.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
+$(RISK_CLASSIFIER): $(INSTALLED) $(ENCODER) scripts/train_risk_classifier.py safety/encoder.py safety/ngram_features.py safety/linear_head.py safety/risk_classifier.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
 	$(BIN)/python scripts/train_risk_classifier.py
 
 train: $(MODEL)

@@ -69,7 +69,7 @@ class RiskAssessor:
     def warm_up(self) -> None:
         """Load the sentence encoder now, at start-up: ordinary messages skip
         it (RiskClassifier.score), so the first one that needs it would
-        otherwise wait ~1 s, and its loading peak (~260 MB for a moment)
+        otherwise wait ~1 s, and its loading peak (~60 MB for a moment)
         would come on top of a server already busy answering."""
         self.assess("warm-up")
         if self.classifier is not None:

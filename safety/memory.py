@@ -1,10 +1,11 @@
 """Gives memory that was freed while loading models back to the system.
 
 glibc keeps freed heap memory for later allocations instead of returning it.
-Loading the sentence encoder frees ~60 MB that way (onnxruntime reads the
-model file and folds its int8 weights into float ones, then drops the
-originals), and the process would carry it as resident memory for its whole
-life. malloc_trim(0) returns it. Elsewhere than glibc it does nothing.
+Loading the sentence encoder frees ~14 MB that way (onnxruntime reads the
+model file, prepares its weights, then drops the copies it read; ~60 MB
+when the encoder computed in float, before 2026-12-05), and the process
+would carry it as resident memory for its whole life. malloc_trim(0)
+returns it. Elsewhere than glibc it does nothing.
 """
 
 import ctypes

@@ -10,10 +10,11 @@ import pytest
 
 from safety import language
 from safety.assessment import RiskAssessor
-from safety.encoder import EncoderIntegrityError, SentenceEncoder, default_model_path
+from safety.encoder import BUILT_MODEL_PATH, EncoderIntegrityError, SentenceEncoder, published_model_path
 from safety.linear_head import HiddenLayerHead
 from safety.risk_classifier import RiskScore
 from safety.risk_detector import HARD, NONE, SOFT
+from scripts import build_encoder
 from tests.conftest import ROOT, load_yaml
 
 
@@ -22,14 +23,34 @@ def assessor() -> RiskAssessor:
     return RiskAssessor.load()
 
 
-def test_a_swapped_encoder_file_stops_loading(tmp_path):
+def _with_last_byte_changed(source, tmp_path):
     model = tmp_path / "model.onnx"
-    shutil.copy(default_model_path(), model)
+    shutil.copy(source, model)
     data = bytearray(model.read_bytes())
     data[-1] ^= 0xFF
     model.write_bytes(bytes(data))
+    return model
+
+
+def test_a_swapped_encoder_file_stops_loading(tmp_path):
     with pytest.raises(EncoderIntegrityError, match="sha256"):
-        SentenceEncoder(model)
+        SentenceEncoder(_with_last_byte_changed(BUILT_MODEL_PATH, tmp_path))
+
+
+def test_a_swapped_published_file_stops_the_encoder_build(tmp_path, monkeypatch):
+    swapped = _with_last_byte_changed(published_model_path(), tmp_path)
+    monkeypatch.setattr(build_encoder.encoder, "published_model_path", lambda: swapped)
+    output = tmp_path / "built.onnx"
+    with pytest.raises(EncoderIntegrityError, match="sha256"):
+        build_encoder.build(output)
+    assert not output.exists()
+
+
+def test_the_encoder_build_makes_the_file_the_servers_check(tmp_path):
+    # Same published file and locked versions, same bytes: what a fresh
+    # machine builds is what the classifiers were trained on.
+    built = build_encoder.build(tmp_path / "built.onnx")
+    assert built.read_bytes() == BUILT_MODEL_PATH.read_bytes()
 
 
 def test_the_served_meaning_head_gives_scikit_learns_probabilities():
@@ -48,7 +69,7 @@ def test_the_served_meaning_head_gives_scikit_learns_probabilities():
 def test_a_message_encoded_twice_gets_its_own_vector_both_times():
     # The intent classifier's meaning head and the risk classifier encode the
     # same message in one parse; the second gets the first's vector.
-    encoder = SentenceEncoder(default_model_path())
+    encoder = SentenceEncoder()
     text = "my therapist seems tired lately, who looks after them?"
     first, again = encoder.encode([text, text])
     other = encoder.encode(["how much is a session"])[0]
