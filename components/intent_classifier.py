@@ -42,7 +42,7 @@ from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.linear_model import LogisticRegression
 
-from safety.encoder import shared_encoder
+from safety.encoder import BUILT_MODEL_SHA256, shared_encoder
 from safety.linear_head import LinearHead
 
 ARRAYS, PARAMETERS = "classifier.npz", "parameters.json"
@@ -82,6 +82,13 @@ class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
         super().__init__(config, *args, **kwargs)
         self.clf.C = self.config["C"]
         self.meaning: Optional[LinearHead] = None
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        # The meaning head is trained on the encoder's embeddings, which Rasa's
+        # training cache does not see: a new encoder file must retrain it, not
+        # restore a head fitted to another encoder's vectors.
+        return BUILT_MODEL_SHA256 if config.get("meaning_threshold", 0) > 0 else None
 
     def train(self, training_data: TrainingData) -> Resource:
         if self.config["meaning_threshold"] > 0:

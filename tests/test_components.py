@@ -115,6 +115,23 @@ def test_the_meaning_head_votes_only_where_the_word_model_is_unsure(tmp_path):
     assert intents(loaded, pipeline.featurize([sure, unsure])) == [meaning_sure, meaning_unsure]
 
 
+def test_a_new_encoder_file_retrains_the_meaning_head_instead_of_restoring_it(monkeypatch):
+    # Rasa's training cache keys a component on its config, code and inputs;
+    # the embeddings the meaning head is fitted to come from a file it cannot see.
+    from rasa.engine.training.fingerprinting import calculate_fingerprint_key
+
+    import components.intent_classifier as module
+
+    config = {**RobustLogisticRegressionClassifier.get_default_config(), "meaning_threshold": 0.9}
+    before = calculate_fingerprint_key(RobustLogisticRegressionClassifier, config, {})
+    monkeypatch.setattr(module, "BUILT_MODEL_SHA256", "another encoder file")
+    assert calculate_fingerprint_key(RobustLogisticRegressionClassifier, config, {}) != before
+    words_only = {**config, "meaning_threshold": 0.0}  # no meaning head: nothing to retrain
+    words_key = calculate_fingerprint_key(RobustLogisticRegressionClassifier, words_only, {})
+    monkeypatch.setattr(module, "BUILT_MODEL_SHA256", "a third one")
+    assert calculate_fingerprint_key(RobustLogisticRegressionClassifier, words_only, {}) == words_key
+
+
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂", "zzzq"])
 def test_a_message_with_no_known_words_gets_no_intent_rather_than_a_guess(trained, text):
     _, pipeline, classifier = trained
