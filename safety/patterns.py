@@ -30,6 +30,12 @@ def _allowed_edits(word: str) -> int:
     return 0
 
 
+def _is_affixed(form: str, word: str) -> bool:
+    """One word is the other with letters only added in front ("un-", "non-"):
+    a different word, not a misspelling."""
+    return form != word and (word.endswith(form) or form.endswith(word))
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
@@ -110,6 +116,8 @@ class TermIndex:
                 found.add(("re", source))
         if len(form) >= 6:
             for word in self._fuzzy:
+                if _is_affixed(form, word):
+                    continue  # "conscious" is no typo of "unconscious": it is its opposite
                 if abs(len(word) - len(form)) <= 2 and OSA.distance(
                     form, word, score_cutoff=_allowed_edits(word)
                 ) <= _allowed_edits(word):

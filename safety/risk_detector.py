@@ -23,7 +23,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 
 from safety.normalize import TextNormalizer
-from safety.patterns import Match, Pattern, PatternMatcher, Token, compile_pattern
+from safety.patterns import SENTENCE_ENDS, Match, Pattern, PatternMatcher, Token, compile_pattern
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +168,11 @@ class RiskDetector:
         hypothetical = lexicon.get("hypothetical", {})
         self._hypothetical = _any_of(hypothetical.get("frames", []), "hypothetical")
         self._happening_now = _any_of(hypothetical.get("now", []), "now")
+        # "My friend joked she'd jump off a bridge if she failed": someone
+        # else's risk told as a joke is soft too, unless it is said to be meant.
+        joking = lexicon.get("joking", {})
+        self._joking = _any_of(joking.get("frames", []), "joking")
+        self._meant = _any_of(joking.get("meant", []), "meant")
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
         context = lexicon.get("context", [])
@@ -232,10 +237,9 @@ class RiskDetector:
         topic_context = self._topic_context | (native.topic_context if native else frozenset())
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
         # Only a third-person match can be softened this way: look for the frame only then.
-        hypothetical = (
-            any(m.label == THIRD_PERSON for m in risks)
-            and _found(self._hypothetical, tokens)
-            and not _found(self._happening_now, tokens)
+        hypothetical = any(m.label == THIRD_PERSON for m in risks) and (
+            (_found(self._hypothetical, tokens) and not _found(self._happening_now, tokens))
+            or (_found(self._joking, tokens) and not _found(self._meant, tokens))
         )
         hard = [
             m
@@ -292,7 +296,14 @@ class RiskDetector:
         start = m.start - len(_clause(reversed(tokens[max(0, m.start - CLAUSE_WINDOW) : m.start]), clause_breaks))
         end = m.end + len(_clause(tokens[m.end : m.end + CLAUSE_WINDOW], clause_breaks))
         clause = tokens[start:end]
-        looks_back = _found(self._past, clause) or _found(self._looking_back, clause)
+        # The next clause of the same sentence may date it ("my ex was
+        # abusive, but that was 6 years ago"); not the next sentence ("he hits
+        # me. I left him years ago").
+        rest = tokens[end : end + CLAUSE_WINDOW]
+        while rest and rest[0].text in clause_breaks and rest[0].text not in SENTENCE_ENDS:
+            rest = rest[1:]
+        following = _clause(rest, clause_breaks) if tokens[end : end + 1] != rest[:1] else []
+        looks_back = _found(self._past, clause + following) or _found(self._looking_back, clause)
         return looks_back and not _found(self._intent, tokens[start : m.end])
 
     def _clause_before(self, m: Match, tokens: Sequence[Token], window: int) -> List[Token]:

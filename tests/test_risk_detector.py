@@ -164,3 +164,47 @@ def test_a_place_question_beside_a_loss_gets_the_crisis_reply(detector, text, ti
 )
 def test_someone_elses_risk_asked_as_a_hypothetical_gets_the_resources_line(detector, text, tier):
     assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A word with a prefix taken off is its opposite, not a misspelling ...
+        ("I feel so self conscious on video calls", NONE),
+        ("my PhD is eating me alive", NONE),
+        # ... while the word itself and its real typos still match.
+        ("my dad is unconscious on the floor", HARD),
+        ("my dad is unconsious on the floor", HARD),
+    ],
+)
+def test_a_word_with_its_prefix_removed_is_no_typo_of_it(detector, text, tier):
+    assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Someone else's risk told as a joke they made: the resources line ...
+        ("my brother joked he'd jump off a bridge if his team lost, they won and we laughed about it", SOFT),
+        # ... unless the message says it is meant or in doubt ...
+        ("my friend joked she'd jump off a bridge but i don't think she was joking", HARD),
+        ("my roommate made a joke about taking all her pills tonight and she's not answering", HARD),
+        # ... and never for the visitor's own risk.
+        ("i joked that i'd jump off the bridge, i wasn't joking", HARD),
+    ],
+)
+def test_someone_elses_risk_told_as_a_joke_gets_the_resources_line(detector, text, tier):
+    assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # The next clause of the same sentence dates the match ...
+        ("my ex was abusive, but that was 8 years ago and I'm safe now", SOFT),
+        # ... the next sentence does not.
+        ("my husband hits me. i left him years ago but he still finds me", HARD),
+    ],
+)
+def test_a_past_may_be_dated_in_the_next_clause(detector, text, tier):
+    assert detector.assess(text).tier == tier
