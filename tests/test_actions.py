@@ -296,8 +296,8 @@ def test_a_plan_after_a_veiled_signal_in_earlier_turns_gets_the_crisis_reply():
         "text": "...",
         "parse_data": {"risk": {"tier": "soft", "category": "suicide", "categories": ["suicide"], "score": 0.85}},
     }
-    tracker = tracker_for("by sunday it's done", "out_of_scope")
-    tracker.events = [earlier, {"event": "user", "text": "by sunday it's done", "parse_data": {}}]
+    tracker = tracker_for("it happens friday", "out_of_scope")
+    tracker.events = [earlier, {"event": "user", "text": "it happens friday", "parse_data": {}}]
     messages, events = run(ActionSmallTalk(), tracker)
     assert "988" in messages[0]["text"] and SlotSet("crisis_escalated", True) in events
 

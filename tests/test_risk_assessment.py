@@ -287,7 +287,9 @@ def test_a_plan_a_few_turns_after_a_veiled_signal_gets_the_crisis_reply(assessor
     # ("I've settled it, I know what I'm going to do" gets the crisis reply on its own.)
     first = assessor.assess("I've made up my mind about things")
     assert first.tier == SOFT  # on its own, a resources line, not the crisis reply
-    later = assessor.assess_in_context("by sunday it's done", [first.as_dict(), assessor.assess("ok").as_dict()])
+    # (Since the writer timed_plans, "by sunday it's done" gets the crisis reply on its own too.)
+    assert not assessor.assess("it happens friday").is_hard
+    later = assessor.assess_in_context("it happens friday", [first.as_dict(), assessor.assess("ok").as_dict()])
     assert later.is_hard and later.source == "context"
 
 
@@ -354,7 +356,9 @@ def test_plain_faq_questions_are_scored_without_the_encoder(assessor):
         if line.startswith("- ")
     ]
     skipped = [q for q in questions if not assessor.classifier.score(q).exact]
-    assert len(skipped) >= 0.9 * len(questions)
+    # 84-97 % across retrainings (docs/safety.md, "Speed and memory"); the
+    # latency itself is make bench-detector's.
+    assert len(skipped) >= 0.85 * len(questions)
 
 
 def test_after_a_signal_the_context_step_reads_the_score_the_first_pass_skipped(assessor, crisis_corpus):

@@ -54,6 +54,7 @@ def test_negation_softens_but_never_silences(detector, crisis_corpus):
     "text, category",
     [
         ("i wanna kms", "suicide"),
+        ("I'm having a panic attack that feels like a heart attack", "medical_emergency"),
         ("I want to end it all", "suicide"),
         ("I'm going to take my own life", "suicide"),
         ("i want to kill my self", "suicide"),
@@ -97,6 +98,8 @@ def test_named_risk_messages(detector, text, category):
         "How do therapists avoid burning themselves out?",
         "Is it odd that I think of my psychotherapist as a close friend?",
         "I want to die my hair blue",
+        "im going to die my hair pink for the party",
+        "years ago I had panic attacks that felt like heart attacks",
     ],
 )
 def test_idioms_and_everyday_talk_do_not_escalate(detector, text):

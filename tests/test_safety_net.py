@@ -82,7 +82,7 @@ def test_a_plan_after_a_veiled_signal_gets_the_crisis_reply(chat_servers):
     visitor = sender()
     first = chat_servers.texts(chat_servers.say(visitor, "I've made up my mind about things"))
     assert "Lifeline" not in first
-    later = chat_servers.texts(chat_servers.say(visitor, "by sunday it's done"))
+    later = chat_servers.texts(chat_servers.say(visitor, "it happens friday"))
     assert "988 Suicide & Crisis Lifeline" in later
 
 
