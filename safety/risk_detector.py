@@ -13,6 +13,7 @@ Tiers:
   none  nothing found
 """
 
+import itertools
 import logging
 import threading
 import time
@@ -299,10 +300,10 @@ class RiskDetector:
         # The next clause of the same sentence may date it ("my ex was
         # abusive, but that was 6 years ago"); not the next sentence ("he hits
         # me. I left him years ago").
-        rest = tokens[end : end + CLAUSE_WINDOW]
-        while rest and rest[0].text in clause_breaks and rest[0].text not in SENTENCE_ENDS:
-            rest = rest[1:]
-        following = _clause(rest, clause_breaks) if tokens[end : end + 1] != rest[:1] else []
+        rest = itertools.dropwhile(
+            lambda t: t.text in clause_breaks and t.text not in SENTENCE_ENDS, tokens[end : end + CLAUSE_WINDOW]
+        )
+        following = _clause(rest, clause_breaks)
         looks_back = _found(self._past, clause + following) or _found(self._looking_back, clause)
         return looks_back and not _found(self._intent, tokens[start : m.end])
 
