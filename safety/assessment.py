@@ -85,7 +85,8 @@ class RiskAssessor:
         spanish = self.spanish.assess(text) if is_spanish else RiskAssessment()
         found = stronger(english, spanish)
         language = SPANISH if found is spanish and spanish.tier != NONE else languages.identify(text)
-        return replace(found, language=language, idiom=english.idiom or spanish.idiom)
+        idiom, loss = english.idiom or spanish.idiom, english.loss or spanish.loss
+        return replace(found, language=language, idiom=idiom, loss=loss)
 
     def assess(self, text: Optional[str], score_of: Optional[Callable[[str], RiskScore]] = None) -> RiskAssessment:
         """score_of: the classifier's score of the text, scored now by default;
@@ -119,7 +120,12 @@ class RiskAssessor:
         current = current or self.assess(text)
         if current.is_hard or not text:
             return current
-        signals = [r for r in list(earlier)[-CONTEXT_TURNS:] if self._is_signal(r)]
+        recent = list(earlier)[-CONTEXT_TURNS:]
+        if any(r.get("loss") for r in recent):
+            current = self._as_question_after_a_loss(text, current)
+            if current.is_hard:
+                return current
+        signals = [r for r in recent if self._is_signal(r)]
         if not signals:
             return current
         if current.score is None and current.tier == NONE:
@@ -137,6 +143,17 @@ class RiskAssessor:
         return replace(
             current, tier=HARD, category=categories[0], categories=categories, source="context", language=language
         )
+
+    def _as_question_after_a_loss(self, text: str, current: RiskAssessment) -> RiskAssessment:
+        """A place or means question a few turns after a loss, as if in the
+        same message: "my wife died in march" … "how high is the viaduct on
+        the old coast road?" (Moore et al. 2025, spread over turns)."""
+        reader = self.spanish if languages.more_spanish_than_english(text) else self.english
+        tier = reader.means_question_tier(text)
+        if TIER_RANK[tier] <= TIER_RANK[current.tier]:
+            return current
+        categories = tuple(dict.fromkeys(("suicide",) + current.categories))
+        return replace(current, tier=tier, category="suicide", categories=categories, source="context")
 
     def _scored_for_context(self, text: str, current: RiskAssessment) -> RiskAssessment:
         """The classifier's score down to the context threshold, which the

@@ -74,6 +74,9 @@ class RiskAssessment:
     score: Optional[float] = field(default=None, compare=False)
     source: Optional[str] = field(default=None, compare=False)
     idiom: bool = field(default=False, compare=False)
+    # The message tells of a recent loss (the lexicon's means_after_loss
+    # `loss` lines): a place or means question in the next turns is risk.
+    loss: bool = field(default=False, compare=False)
 
     @property
     def is_hard(self) -> bool:
@@ -88,6 +91,7 @@ class RiskAssessment:
             "language": self.language,
             "score": None if self.score is None else round(self.score, 3),
             "source": self.source,
+            "loss": self.loss,
         }
 
 
@@ -223,7 +227,8 @@ class RiskDetector:
             return RiskAssessment()
         tokens = self.tokens(text)
         terms = self._matcher.token_terms(tokens)
-        after_loss = self._means_after_a_loss(tokens)
+        loss = _found(self._loss, tokens)
+        after_loss = self._means_after_a_loss(tokens) if loss else []
         matches = self._matcher.find(tokens, terms) + after_loss
         idioms = [m for m in matches if m.label == IDIOM]
         if idioms and any(t.text in self._idiom_cancel or t.lemma in self._idiom_cancel for t in tokens):
@@ -232,7 +237,7 @@ class RiskDetector:
             m for m in matches if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
         ]
         if not risks:
-            return RiskAssessment(idiom=any(i.pattern.kind == "literal" for i in idioms))
+            return RiskAssessment(idiom=any(i.pattern.kind == "literal" for i in idioms), loss=loss)
         # A place question beside a loss has no subject to resolve ("¿el edificio …?").
         risks = [m if m in after_loss else self._resolve_subject(m, tokens) for m in risks]
         topic_context = self._topic_context | (native.topic_context if native else frozenset())
@@ -266,12 +271,24 @@ class RiskDetector:
             categories=categories,
             matches=tuple(m.pattern.source for m in decisive),
             source="lexicon",
+            loss=loss,
         )
         logger.debug("Risk assessment %s from lexicon lines %s", assessment.as_dict(), assessment.matches)
         return assessment
 
+    def means_question_tier(self, text: Optional[str]) -> str:
+        """The tier a place or means question would get beside a loss (the
+        context step: "my wife died in march" … "how high is the viaduct?")."""
+        if self._means_after_loss is None or not text or not text.strip():
+            return NONE
+        matches = self._means_after_a_loss(self.tokens(text))
+        if not matches:
+            return NONE
+        return HARD if any(m.pattern.kind == HARD for m in matches) else SOFT
+
     def _means_after_a_loss(self, tokens: Sequence[Token]) -> List[Match]:
-        if self._means_after_loss is None or not _found(self._loss, tokens):
+        """The means lines, for a message that tells of a loss or follows one."""
+        if self._means_after_loss is None:
             return []
         matches = self._means_after_loss.find(tokens, self._means_after_loss.token_terms(tokens))
         if matches and _found(self._ordinary_reason, tokens):

@@ -114,6 +114,7 @@ def test_parse_result_names_tier_and_category_but_not_the_words(detector):
         "language": "en",
         "score": None,
         "source": "lexicon",
+        "loss": False,
     }
 
 
