@@ -168,16 +168,15 @@ class RiskDetector:
         self._loss = _any_of(after_loss.get("loss", []), "loss")
         self._means_after_loss = _any_of(after_loss.get("means", []), "suicide", kind=HARD)
         self._ordinary_reason = _any_of(after_loss.get("ordinary_reason", []), "reason")
-        # "What should I do if a friend tells me they want to die?": someone
-        # else's risk asked about as a hypothetical is a topic (soft).
-        hypothetical = lexicon.get("hypothetical", {})
-        self._hypothetical = _any_of(hypothetical.get("frames", []), "hypothetical")
-        self._happening_now = _any_of(hypothetical.get("now", []), "now")
-        # "My friend joked she'd jump off a bridge if she failed": someone
-        # else's risk told as a joke is soft too, unless it is said to be meant.
-        joking = lexicon.get("joking", {})
-        self._joking = _any_of(joking.get("frames", []), "joking")
-        self._meant = _any_of(joking.get("meant", []), "meant")
+        # Frames that make someone else's risk soft, each with the words that
+        # undo it: asked as a hypothetical ("what should I do if a friend tells
+        # me they want to die?") unless it is happening now; told as a joke
+        # ("my friend joked she'd jump off a bridge") unless said to be meant.
+        self._third_person_frames = [
+            (_any_of(section.get("frames", []), name), _any_of(section.get(undone_by, []), undone_by))
+            for name, undone_by in (("hypothetical", "now"), ("joking", "meant"))
+            for section in [lexicon.get(name, {})]
+        ]
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
         context = lexicon.get("context", [])
@@ -243,9 +242,8 @@ class RiskDetector:
         topic_context = self._topic_context | (native.topic_context if native else frozenset())
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
         # Only a third-person match can be softened this way: look for the frame only then.
-        hypothetical = any(m.label == THIRD_PERSON for m in risks) and (
-            (_found(self._hypothetical, tokens) and not _found(self._happening_now, tokens))
-            or (_found(self._joking, tokens) and not _found(self._meant, tokens))
+        hypothetical = any(m.label == THIRD_PERSON for m in risks) and any(
+            _found(frame, tokens) and not _found(undone, tokens) for frame, undone in self._third_person_frames
         )
         hard = [
             m
@@ -279,12 +277,10 @@ class RiskDetector:
     def means_question_tier(self, text: Optional[str]) -> str:
         """The tier a place or means question would get beside a loss (the
         context step: "my wife died in march" … "how high is the viaduct?")."""
-        if self._means_after_loss is None or not text or not text.strip():
-            return NONE
-        matches = self._means_after_a_loss(self.tokens(text))
-        if not matches:
-            return NONE
-        return HARD if any(m.pattern.kind == HARD for m in matches) else SOFT
+        if self._means_after_loss is None:
+            return NONE  # no such lines: no need to parse the text
+        kinds = {m.pattern.kind for m in self._means_after_a_loss(self.tokens(text))}
+        return HARD if HARD in kinds else SOFT if kinds else NONE
 
     def _means_after_a_loss(self, tokens: Sequence[Token]) -> List[Match]:
         """The means lines, for a message that tells of a loss or follows one."""
