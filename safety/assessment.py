@@ -67,9 +67,9 @@ class RiskAssessor:
         )
 
     def warm_up(self) -> None:
-        """Load the sentence encoder now, at start-up: ordinary messages skip
-        it (RiskClassifier.score), so the first one that needs it would
-        otherwise wait ~1 s, and its loading peak (~60 MB for a moment)
+        """Load the sentence encoders now, at start-up: ordinary messages skip
+        them (RiskClassifier.score), so the first one that needs them would
+        otherwise wait ~2 s, and its loading peak (~60 MB for a moment)
         would come on top of a server already busy answering."""
         self.assess("warm-up")
         if self.classifier is not None:

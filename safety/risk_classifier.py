@@ -1,11 +1,13 @@
 """A learned risk classifier that reads meaning, not words.
 
 Two classifiers, classes `none` and the risk categories, averaged: a
-one-hidden-layer perceptron over sentence embeddings (safety/encoder.py),
-which reads meaning, and a multinomial logistic regression over character and
-word n-grams (safety/ngram_features.py), which reads spelling: slang, typos,
-Spanish. Together they catch more at the
-same false-alarm rate than either alone (docs/safety.md). The risk score of a
+one-hidden-layer perceptron over sentence embeddings from two encoders side
+by side (English MiniLM, safety/encoder.py, and the multilingual Universal
+Sentence Encoder, safety/multilingual_encoder.py), which reads meaning, and
+a multinomial logistic regression over character and word n-grams
+(safety/ngram_features.py), which reads spelling: slang, typos, Spanish.
+Together they catch more at the same false-alarm rate than either alone
+(docs/safety.md). The risk score of a
 message is 1 - P(none); its category is the most likely risk class. Two
 thresholds, chosen by scripts/train_risk_classifier.py from out-of-fold
 predictions (each writer's lines scored by a model that never saw that
@@ -29,10 +31,16 @@ import numpy as np
 from safety import ngram_features
 from safety.encoder import SentenceEncoder, shared_encoder
 from safety.linear_head import HiddenLayerHead, LinearHead
+from safety.multilingual_encoder import MultilingualEncoder, shared_multilingual_encoder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = PROJECT_ROOT / "build" / "risk_classifier"
 NONE_CLASS = "none"
+
+
+def meaning_features(texts: Sequence[str], encoder: SentenceEncoder, multilingual: MultilingualEncoder) -> np.ndarray:
+    """What the meaning head reads: both encoders' vectors, side by side."""
+    return np.hstack([encoder.encode(list(texts)), multilingual.encode(list(texts))])
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,8 @@ class RiskClassifier:
 
     @property
     def encoder(self) -> SentenceEncoder:
-        """Loaded on first use (~175 MB, 1 s): the action server, which reads
+        """The English encoder, loaded on first use (~175 MB, 1 s; the
+        multilingual one, ~130 MB, with the first meaning score): the action server, which reads
         the NLU pipeline's scores, mostly never needs it. One per process,
         shared with the intent classifier's meaning head."""
         if self._encoder is None:
@@ -96,8 +105,9 @@ class RiskClassifier:
         return self._encoder
 
     def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:
+        """`embeddings`: meaning_features() of the texts, when already computed."""
         if embeddings is None:
-            embeddings = self.encoder.encode(list(texts))
+            embeddings = meaning_features(texts, self.encoder, shared_multilingual_encoder())
         by_meaning = self.meaning.probabilities(embeddings)
         by_spelling = self._spelling_probabilities(texts)
         return self.meaning_weight * by_meaning + (1.0 - self.meaning_weight) * by_spelling
@@ -117,8 +127,8 @@ class RiskClassifier:
         return self.classes[int(risk.argmax())]
 
     def score(self, text: str, lowest: Optional[float] = None) -> RiskScore:
-        """One message, as the servers score it. The encoder is two thirds of
-        the whole assessment's time (~6 of 9 ms), so it runs only when its
+        """One message, as the servers score it. The encoders are most of the
+        whole assessment's time (~8 of 9 ms), so they run only when their
         answer could matter: if even a meaning head certain of risk could not
         lift the average to `lowest` (by default the soft threshold), the tier
         is `none` whatever the encoder says, and the score returned is that
