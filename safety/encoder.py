@@ -45,12 +45,11 @@ class EncoderIntegrityError(RuntimeError):
     pass
 
 
-def check_sha256(path: Path, expected: str) -> None:
+def check_sha256(path: Path, expected: str, remedy: str = "rm -rf build/encoder && make install") -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != expected:
         raise EncoderIntegrityError(
-            f"{path} has sha256 {digest}, expected {expected}: reinstall with the locked versions "
-            "(rm -rf build/encoder && make install)"
+            f"{path} has sha256 {digest}, expected {expected}: reinstall with the locked versions ({remedy})"
         )
 
 

