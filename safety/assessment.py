@@ -67,8 +67,8 @@ class RiskAssessor:
         )
 
     def warm_up(self) -> None:
-        """Load the sentence encoders now, at start-up: ordinary messages skip
-        them (RiskClassifier.score), so the first one that needs them would
+        """Load the sentence encoder now, at start-up: ordinary messages skip
+        it (RiskClassifier.score), so the first one that needs it would
         otherwise wait ~2 s, and its loading peak (~60 MB for a moment)
         would come on top of a server already busy answering."""
         self.assess("warm-up")
@@ -84,7 +84,10 @@ class RiskAssessor:
         english = self.english.assess(text, native=self.spanish if is_spanish else None)
         spanish = self.spanish.assess(text) if is_spanish else RiskAssessment()
         found = stronger(english, spanish)
-        language = SPANISH if found is spanish and spanish.tier != NONE else languages.identify(text)
+        # The Spanish lexicon as sure as the English one: the reply is in
+        # Spanish ("quiero suicidarme", two words, is English to the identifier).
+        spanish_found = spanish.tier != NONE and TIER_RANK[spanish.tier] >= TIER_RANK[found.tier]
+        language = SPANISH if spanish_found else languages.identify(text)
         idiom, loss = english.idiom or spanish.idiom, english.loss or spanish.loss
         return replace(found, language=language, idiom=idiom, loss=loss)
 

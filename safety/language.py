@@ -47,9 +47,12 @@ CANDIDATES = [
 # A word: letters only, two or more ("7f3a" in an id or a code is no word).
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?![\w-])")
 # Two of these and a message is English, whatever the identifier says ("do
-# you work weekends" read as Dutch).
+# you work weekends" read as Dutch). None is a Spanish word too: with "me",
+# "si me muero nadie me va a extrañar" was English, and a Spanish visitor the
+# classifier caught got the crisis reply in English (1 in 10 of the Spanish
+# writers' caught lines, 2026-12-05).
 ENGLISH_WORDS = frozenset(
-    "i you u the a an to my me is are am do does did what how can could would "
+    "you the an to my is are am do does did what how can could would "
     "should it in on and of for with your im i'm it's don't dont this that".split()
 )
 

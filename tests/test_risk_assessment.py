@@ -203,6 +203,9 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         ("si repruebo el examen me mato", "suicide"),
         ("ya no aguanto, quiero suisidarme", "suicide"),
         ("esta noche me tiro del puente", "suicide"),
+        # Both lexicons find it ("suicid*" is English too); two words are too
+        # few for the language identifier: the Spanish reading decides.
+        ("quiero suicidarme", "suicide"),
     ],
 )
 def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category):
@@ -279,6 +282,20 @@ def test_only_literal_idioms_hold_the_classifier_back(assessor):
     assert not assessor.lexicon("up on the roof at work").idiom
 
 
+def test_the_spanish_writers_lines_are_read_as_spanish():
+    # The crisis reply's language comes from here when the classifier, not the
+    # Spanish lexicon, found the risk. Two-word lines are English by design.
+    texts = [
+        e["text"]
+        for path in sorted((ROOT / "data" / "risk").glob("spanish*.yml"))
+        for e in load_yaml(path)["examples"]
+        if len(e["text"].split()) >= 4
+    ]
+    assert len(texts) > 2000
+    spanish = [t for t in texts if language.identify(t) == "es"]
+    assert len(spanish) >= 0.95 * len(texts)
+
+
 def test_spanish_patterns_do_not_fire_on_english(assessor):
     # "suicid*" is a Spanish pattern too: on English text only the English lexicon speaks.
     assert assessor.assess("I'm not suicidal, just stressed").tier == SOFT
@@ -300,6 +317,7 @@ def test_short_english_messages_are_read_as_english():
 
 def test_other_languages_are_recognised():
     assert language.identify("necesito hablar con alguien por favor") == "es"
+    assert language.identify("si me muero nadie me va a extrañar") == "es"  # "me" is Spanish too
     assert language.identify("Bonjour, je cherche un thérapeute pour mon fils") == "fr"
 
 
