@@ -45,12 +45,12 @@ $(ENCODER): $(INSTALLED) scripts/build_encoder.py safety/encoder.py
 
 # The learned risk classifier (safety/risk_classifier.py), from the independent
 # writers' lines in data/risk/ (about 40 minutes on 2 cores).
-$(RISK_CLASSIFIER): $(INSTALLED) $(ENCODER) scripts/train_risk_classifier.py safety/encoder.py safety/multilingual_encoder.py safety/ngram_features.py safety/linear_head.py safety/risk_classifier.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
+$(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py safety/multilingual_encoder.py safety/ngram_features.py safety/linear_head.py safety/risk_classifier.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
 	$(BIN)/python scripts/train_risk_classifier.py
 
 train: $(MODEL)
 
-$(MODEL): $(INSTALLED) $(SPACY_PIPELINE) $(RISK_CLASSIFIER) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/nlu/visitors/*.yml components/*.py)
+$(MODEL): $(INSTALLED) $(SPACY_PIPELINE) $(ENCODER) $(RISK_CLASSIFIER) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/nlu/visitors/*.yml components/*.py)
 	$(BIN)/python scripts/rasa_server.py train --fixed-model-name faq --out models
 
 # Starts the action server and the Rasa server (REST + socket.io); Ctrl-C stops both.

@@ -11,8 +11,8 @@ with" reply like any message the bot can't read.
 
 A second opinion on meaning, for the messages it is unsure of: when the
 word and character n-gram model's top intent is below `meaning_threshold`,
-a small logistic regression over the message's sentence embedding (the same
-encoder as the risk classifier, safety/encoder.py) votes too, and the
+a small logistic regression over the message's sentence embedding (the
+English MiniLM encoder, safety/encoder.py) votes too, and the
 intents are ranked by the geometric mean of the two models' probabilities.
 N-grams know the words they were trained on; the embedding knows wordings
 no writer used ("a bond with my counsellor" near "a personal connection

@@ -55,8 +55,8 @@ def check_sha256(path: Path, expected: str, remedy: str = "rm -rf build/encoder 
 
 @functools.lru_cache(maxsize=None)
 def shared_encoder() -> "SentenceEncoder":
-    """The process's one encoder (~175 MB): the risk classifier and the intent
-    classifier's meaning head use the same."""
+    """The process's one encoder (~175 MB), for the intent classifier's
+    meaning head (the risk classifier reads safety/multilingual_encoder.py)."""
     return SentenceEncoder.load()
 
 

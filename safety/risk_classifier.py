@@ -1,14 +1,13 @@
 """A learned risk classifier that reads meaning, not words.
 
 Two classifiers, classes `none` and the risk categories, averaged: a
-one-hidden-layer perceptron over sentence embeddings from two encoders side
-by side (English MiniLM, safety/encoder.py, and the multilingual Universal
-Sentence Encoder, safety/multilingual_encoder.py), which reads meaning, and
-a multinomial logistic regression over character and word n-grams
-(safety/ngram_features.py), which reads spelling: slang, typos, Spanish.
-Together they catch more at the same false-alarm rate than either alone
-(docs/safety.md). The risk score of a
-message is 1 - P(none); its category is the most likely risk class. Two
+one-hidden-layer perceptron over sentence embeddings from the multilingual
+Universal Sentence Encoder (safety/multilingual_encoder.py), which reads
+meaning in English and Spanish, and a multinomial logistic regression over
+character and word n-grams (safety/ngram_features.py), which reads spelling:
+slang, typos, Spanish. Together they catch more at the same false-alarm rate
+than either alone (docs/safety.md). The risk score of a message is
+1 - P(none); its category is the most likely risk class. Two
 thresholds, chosen by scripts/train_risk_classifier.py from out-of-fold
 predictions (each writer's lines scored by a model that never saw that
 writer), turn the score into a tier:
@@ -29,7 +28,6 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from safety import ngram_features
-from safety.encoder import SentenceEncoder, shared_encoder
 from safety.linear_head import HiddenLayerHead, LinearHead
 from safety.multilingual_encoder import MultilingualEncoder, shared_multilingual_encoder
 
@@ -38,9 +36,11 @@ DEFAULT_MODEL_DIR = PROJECT_ROOT / "build" / "risk_classifier"
 NONE_CLASS = "none"
 
 
-def meaning_features(texts: Sequence[str], encoder: SentenceEncoder, multilingual: MultilingualEncoder) -> np.ndarray:
-    """What the meaning head reads: both encoders' vectors, side by side."""
-    return np.hstack([encoder.encode(list(texts)), multilingual.encode(list(texts))])
+def meaning_features(texts: Sequence[str], encoder: MultilingualEncoder) -> np.ndarray:
+    """What the meaning head reads. One encoder, not MiniLM beside it: both
+    side by side caught ~2 points more out of fold, no more on new writers
+    in English, and cost the whole assessment's p99 its 15 ms (docs/safety.md)."""
+    return encoder.encode(list(texts))
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class RiskScore:
 class RiskClassifier:
     def __init__(
         self,
-        encoder: Optional[SentenceEncoder],
+        encoder: Optional[MultilingualEncoder],
         meaning: HiddenLayerHead,
         spelling: LinearHead,
         idf: np.ndarray,
@@ -78,11 +78,11 @@ class RiskClassifier:
         self.meaning_weight = meaning_weight
 
     @classmethod
-    def load(cls, model_dir: Path = DEFAULT_MODEL_DIR, encoder: Optional[SentenceEncoder] = None) -> "RiskClassifier":
+    def load(cls, model_dir: Path = DEFAULT_MODEL_DIR) -> "RiskClassifier":
         meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(model_dir / "weights.npz")
         return cls(
-            encoder,
+            None,
             HiddenLayerHead.from_coefs(
                 [arrays["meaning_hidden_coef"], arrays["meaning_output_coef"]],
                 [arrays["meaning_hidden_intercept"], arrays["meaning_output_intercept"]],
@@ -95,19 +95,17 @@ class RiskClassifier:
         )
 
     @property
-    def encoder(self) -> SentenceEncoder:
-        """The English encoder, loaded on first use (~175 MB, 1 s; the
-        multilingual one, ~130 MB, with the first meaning score): the action server, which reads
-        the NLU pipeline's scores, mostly never needs it. One per process,
-        shared with the intent classifier's meaning head."""
+    def encoder(self) -> MultilingualEncoder:
+        """Loaded on first use (~130 MB, 1 s): the action server, which reads
+        the NLU pipeline's scores, mostly never needs it. One per process."""
         if self._encoder is None:
-            self._encoder = shared_encoder()
+            self._encoder = shared_multilingual_encoder()
         return self._encoder
 
     def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:
         """`embeddings`: meaning_features() of the texts, when already computed."""
         if embeddings is None:
-            embeddings = meaning_features(texts, self.encoder, shared_multilingual_encoder())
+            embeddings = meaning_features(texts, self.encoder)
         by_meaning = self.meaning.probabilities(embeddings)
         by_spelling = self._spelling_probabilities(texts)
         return self.meaning_weight * by_meaning + (1.0 - self.meaning_weight) * by_spelling
@@ -127,8 +125,8 @@ class RiskClassifier:
         return self.classes[int(risk.argmax())]
 
     def score(self, text: str, lowest: Optional[float] = None) -> RiskScore:
-        """One message, as the servers score it. The encoders are most of the
-        whole assessment's time (~8 of 9 ms), so they run only when their
+        """One message, as the servers score it. The encoder is most of the
+        whole assessment's time, so it runs only when their
         answer could matter: if even a meaning head certain of risk could not
         lift the average to `lowest` (by default the soft threshold), the tier
         is `none` whatever the encoder says, and the score returned is that

@@ -8,7 +8,7 @@ questions, small talk, the visitor-side writers' lines in data/nlu/visitors/)
 as `none`.
 
 Two heads over two views of a message: a one-hidden-layer perceptron over
-sentence embeddings (meaning: two encoders side by side, see
+sentence embeddings (meaning: the multilingual encoder, see
 safety/multilingual_encoder.py) and a logistic regression over hashed
 character/word n-grams (spelling). Out of fold by writer, the perceptron
 caught 64 % of risk lines at 2 % false alarms where a logistic regression on
@@ -54,7 +54,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from safety import ngram_features  # noqa: E402
-from safety.encoder import SentenceEncoder  # noqa: E402
 from safety.multilingual_encoder import MultilingualEncoder  # noqa: E402
 from safety.risk_classifier import DEFAULT_MODEL_DIR, NONE_CLASS, meaning_features  # noqa: E402
 
@@ -185,7 +184,7 @@ def curve(scores: np.ndarray, is_risk: np.ndarray) -> List[Dict[str, float]]:
 def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
     rows = writer_examples() + conversation_examples() + nlu_examples()
     texts, labels, groups = zip(*rows)
-    embeddings = meaning_features(texts, SentenceEncoder.load(), MultilingualEncoder())
+    embeddings = meaning_features(texts, MultilingualEncoder())
     counts = ngram_features.counts(texts)
     is_risk = np.array([label != NONE_CLASS for label in labels])
     # The limits count the risk writers' lines (see the module docstring).
