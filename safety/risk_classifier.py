@@ -126,7 +126,7 @@ class RiskClassifier:
 
     def score(self, text: str, lowest: Optional[float] = None) -> RiskScore:
         """One message, as the servers score it. The encoder is most of the
-        whole assessment's time, so it runs only when their
+        whole assessment's time, so it runs only when its
         answer could matter: if even a meaning head certain of risk could not
         lift the average to `lowest` (by default the soft threshold), the tier
         is `none` whatever the encoder says, and the score returned is that

@@ -400,10 +400,10 @@ def test_plain_faq_questions_are_scored_without_the_encoder(assessor):
         if line.startswith("- ")
     ]
     skipped = [q for q in questions if not assessor.classifier.score(q).exact]
-    # 84-97 % across retrainings with one encoder, 79 % since the meaning head
-    # reads two and weighs 0.4 (docs/safety.md, "Speed and memory"); the
-    # latency itself is make bench-detector's.
-    assert len(skipped) >= 0.75 * len(questions)
+    # 84-97 % across retrainings with one encoder (88 % with the multilingual
+    # one at weight 0.3), 79 % when the head read two at 0.4 (docs/safety.md,
+    # "Speed and memory"); the latency itself is make bench-detector's.
+    assert len(skipped) >= 0.80 * len(questions)
 
 
 def test_after_a_signal_the_context_step_reads_the_score_the_first_pass_skipped(assessor, crisis_corpus):
