@@ -86,7 +86,7 @@ class RiskAssessor:
         found = stronger(english, spanish)
         # The Spanish lexicon as sure as the English one: the reply is in
         # Spanish ("quiero suicidarme", two words, is English to the identifier).
-        spanish_found = spanish.tier != NONE and TIER_RANK[spanish.tier] >= TIER_RANK[found.tier]
+        spanish_found = spanish.tier != NONE and spanish.tier == found.tier
         language = SPANISH if spanish_found else languages.identify(text)
         idiom, loss = english.idiom or spanish.idiom, english.loss or spanish.loss
         return replace(found, language=language, idiom=idiom, loss=loss)

@@ -60,7 +60,6 @@ class RiskScore:
 class RiskClassifier:
     def __init__(
         self,
-        encoder: Optional[MultilingualEncoder],
         meaning: HiddenLayerHead,
         spelling: LinearHead,
         idf: np.ndarray,
@@ -68,7 +67,6 @@ class RiskClassifier:
         thresholds: Dict[str, float],
         meaning_weight: float,
     ) -> None:
-        self._encoder = encoder
         self.meaning = meaning
         self.spelling = spelling
         self._idf = idf
@@ -82,7 +80,6 @@ class RiskClassifier:
         meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(model_dir / "weights.npz")
         return cls(
-            None,
             HiddenLayerHead.from_coefs(
                 [arrays["meaning_hidden_coef"], arrays["meaning_output_coef"]],
                 [arrays["meaning_hidden_intercept"], arrays["meaning_output_intercept"]],
@@ -98,9 +95,7 @@ class RiskClassifier:
     def encoder(self) -> MultilingualEncoder:
         """Loaded on first use (~130 MB, 1 s): the action server, which reads
         the NLU pipeline's scores, mostly never needs it. One per process."""
-        if self._encoder is None:
-            self._encoder = shared_multilingual_encoder()
-        return self._encoder
+        return shared_multilingual_encoder()
 
     def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:
         """`embeddings`: meaning_features() of the texts, when already computed."""
