@@ -171,10 +171,12 @@ class RiskDetector:
         # Frames that make someone else's risk soft, each with the words that
         # undo it: asked as a hypothetical ("what should I do if a friend tells
         # me they want to die?") unless it is happening now; told as a joke
-        # ("my friend joked she'd jump off a bridge") unless said to be meant.
+        # ("my friend joked she'd jump off a bridge") unless said to be meant;
+        # dated long ago ("my grandfather shot himself in 1987") unless
+        # something of it is happening now.
         self._third_person_frames = [
             (_any_of(section.get("frames", []), name), _any_of(section.get(undone_by, []), undone_by))
-            for name, undone_by in (("hypothetical", "now"), ("joking", "meant"))
+            for name, undone_by in (("hypothetical", "now"), ("joking", "meant"), ("long_ago", "now"))
             for section in [lexicon.get(name, {})]
         ]
         # Plan, time and means statements that are risk only a few turns after

@@ -206,6 +206,9 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         # Both lexicons find it ("suicid*" is English too); two words are too
         # few for the language identifier: the Spanish reading decides.
         ("quiero suicidarme", "suicide"),
+        ("anoche mi pareja me estranguló y no sé a dónde ir", "abuse"),
+        # "el" is an article: "el domingo" is no one else's risk ("él" is).
+        ("estoy decidido. el domingo termino con todo", "suicide"),
     ],
 )
 def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category):

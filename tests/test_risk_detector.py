@@ -204,6 +204,24 @@ def test_someone_elses_risk_told_as_a_joke_gets_the_resources_line(detector, tex
 @pytest.mark.parametrize(
     "text, tier",
     [
+        # Someone else's risk dated long ago: a family history, the resources line ...
+        ("my great-grandmother drowned herself in 1931, I'm writing our family's story", SOFT),
+        ("my dad killed himself when I was little and I've never talked about it", SOFT),
+        ("we lost my uncle to suicide in the 90s", SOFT),
+        # ... unless something of it is happening now, or the year is recent ...
+        ("my brother tried to kill himself years ago and now he says he'll do it again", HARD),
+        ("my sister overdosed in 2025", HARD),
+        # ... and never for the visitor's own risk.
+        ("i tried to kill myself in 1999 and i want to do it again", HARD),
+    ],
+)
+def test_someone_elses_risk_dated_long_ago_gets_the_resources_line(detector, text, tier):
+    assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
         # The next clause of the same sentence dates the match ...
         ("my ex was abusive, but that was 8 years ago and I'm safe now", SOFT),
         # ... the next sentence does not.
