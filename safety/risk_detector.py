@@ -247,10 +247,13 @@ class RiskDetector:
         hypothetical = any(m.label == THIRD_PERSON for m in risks) and any(
             _found(frame, tokens) and not _found(undone, tokens) for frame, undone in self._third_person_frames
         )
+        # A place question beside a loss is never negated: "which cliffs don't
+        # have fences" asks for the means all the more.
         hard = [
             m
             for m in risks
-            if self._is_hard(m, tokens, terms, about_topic) and not (hypothetical and m.label == THIRD_PERSON)
+            if (m.pattern.kind == HARD if m in after_loss else self._is_hard(m, tokens, terms, about_topic))
+            and not (hypothetical and m.label == THIRD_PERSON)
         ]
         readers = [self] + ([native] if native else [])
         # Only when there is something to soften: the native reader parses the text again.
