@@ -243,8 +243,9 @@ class RiskDetector:
         risks = [m if m in after_loss else self._resolve_subject(m, tokens) for m in risks]
         topic_context = self._topic_context | (native.topic_context if native else frozenset())
         about_topic = any(t.text in topic_context or t.lemma in topic_context for t in tokens)
-        # Only a third-person match can be softened this way: look for the frame only then.
-        hypothetical = any(m.label == THIRD_PERSON for m in risks) and any(
+        # Someone else's risk at a distance (a hypothetical, a joke, long ago):
+        # only a third-person match is softened, so look for the frames only then.
+        at_a_distance = any(m.label == THIRD_PERSON for m in risks) and any(
             _found(frame, tokens) and not _found(undone, tokens) for frame, undone in self._third_person_frames
         )
         # A place question beside a loss is never negated: "which cliffs don't
@@ -253,7 +254,7 @@ class RiskDetector:
             m
             for m in risks
             if (m.pattern.kind == HARD if m in after_loss else self._is_hard(m, tokens, terms, about_topic))
-            and not (hypothetical and m.label == THIRD_PERSON)
+            and not (at_a_distance and m.label == THIRD_PERSON)
         ]
         readers = [self] + ([native] if native else [])
         # Only when there is something to soften: the native reader parses the text again.
