@@ -2,15 +2,17 @@
 
 Sets, from the one the team wrote to the ones nobody here wrote:
   corpus     tests/data/crisis_corpus.yml, the team's own (the lexicon's oracle)
-  writers    data/risk/, independent writers: the classifier's leave-one-writer-out
-             figures, from build/risk_classifier/model.json, and the whole
+  writers    data/risk/, independent writers and the spent blind sets: the
+             classifier's out-of-fold-by-writer figures, from
+             build/risk_classifier/model.json, and the whole
              assessment on the same lines (the lexicon, then each line's
              out-of-fold score from build/risk_classifier/out_of_fold.npz)
   published  tests/data/published_prompts.yml: others' evaluation prompts, per source
   blind      tests/data/blind/*.yml, scored only with --blind: each written from
              category descriptions by a writer who saw no data; scored once at
-             the end of a change, never tuned on (a set whose figures guided a
-             change is spent: a new writer writes the next one)
+             the end of a change, never tuned on; then it is spent: it moves
+             to data/risk/spent_blind/ as training data, and a new writer
+             writes the next one
 
 "Crisis reply" = the hard tier, which the NLU pipeline turns into the crisis
 intent (components/risk_component.py); conversations run through the same
@@ -236,7 +238,7 @@ def render(results: Dict[str, Any]) -> str:
     if "writers" in results:
         w = results["writers"]
         lines += [
-            "### Independent writers (data/risk/), classifier alone, leave-one-writer-out",
+            "### Independent writers (data/risk/, with the spent blind sets), classifier alone, out of fold by writer",
             "",
             f"Meaning (embeddings) head weight {w['meaning_weight']:.1f}, spelling (n-grams) head "
             f"{1 - w['meaning_weight']:.1f}. Thresholds: hard {w['thresholds']['hard']:.3f}, "

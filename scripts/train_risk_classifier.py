@@ -2,7 +2,9 @@
 
 Data: data/risk/*.yml, lines from independent writers, each given a persona and
 the category descriptions only (their tasks: docs/writer_tasks/risk/); lines
-from the writers' conversations (data/risk/conversations/); plus the bot's own
+from the writers' conversations (data/risk/conversations/); the spent blind
+sets (data/risk/spent_blind/, each a new writer's, moved here once scored);
+plus the bot's own
 NLU examples of everything that is not a crisis (FAQ questions, practice
 questions, small talk, the visitor-side writers' lines in data/nlu/visitors/)
 as `none`.
@@ -18,8 +20,9 @@ out of fold at the hard tier's false-alarm limit (the lowest such weight,
 within WEIGHT_TIE).
 
 Thresholds come from a precision/recall trade-off measured honestly: every
-writer's lines are scored by a model trained without that writer (out-of-fold
-by writer), which is what a new visitor's wording looks like to the model.
+writer's lines are scored by a model trained without that writer (out of fold
+by writer: FOLDS folds, each writer's lines all in one), which is what a new
+visitor's wording looks like to the model.
   hard:    the lowest score at which at most HARD_MAX_FALSE_ALARMS of the
            benign lines would get the crisis reply
   soft:    the lowest score at which at most SOFT_MAX_FALSE_ALARMS of the
@@ -48,6 +51,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +62,7 @@ from safety.multilingual_encoder import MultilingualEncoder  # noqa: E402
 from safety.risk_classifier import DEFAULT_MODEL_DIR, NONE_CLASS, meaning_features  # noqa: E402
 
 WRITERS_DIR = ROOT / "data" / "risk"
+SPENT_BLIND_DIR = WRITERS_DIR / "spent_blind"
 NLU_DIR = ROOT / "data" / "nlu"
 HARD_MAX_FALSE_ALARMS = 0.02
 SOFT_MAX_FALSE_ALARMS = 0.10
@@ -69,6 +74,10 @@ MEANING_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 # encoders (RiskClassifier.score). 0.3 points is ~30 of the writers' risk lines.
 WEIGHT_TIE = 0.003
 NLU_WRITER = "nlu"
+# Folds by writer for the out-of-fold scores. One fold per writer (51 fits) took
+# 40-50 minutes on two cores at 50 writers; 10 folds of ~7 writers each keep
+# the training to ~15 minutes at 70 writers, each fold still trained on ~90 %.
+FOLDS = 10
 OUT_OF_FOLD_FILE = "out_of_fold.npz"
 
 
@@ -81,19 +90,39 @@ def writer_examples() -> List[Tuple[str, str, str]]:
     return rows
 
 
+def conversation_rows(conversations: List[Dict], writer: str) -> List[Tuple[str, str, str]]:
+    """Every turn of a benign conversation as `none`, and the turn where a
+    risky one becomes risk with its category. The turns before it stay out: on
+    their own they are not risk, but they are the signals the context step
+    builds on."""
+    rows = []
+    for c in conversations:
+        if c["label"] == NONE_CLASS:
+            rows += [(turn, NONE_CLASS, writer) for turn in c["turns"]]
+        else:
+            rows.append((c["turns"][c["risk_turn"] or 0], c["label"], writer))
+    return rows
+
+
 def conversation_examples() -> List[Tuple[str, str, str]]:
-    """Lines from the writers' conversations (data/risk/conversations/): every
-    turn of a benign conversation as `none`, and the turn where a risky one
-    becomes risk with its category. The turns before it stay out: on their own
-    they are not risk, but they are the signals the context step builds on."""
+    """Lines from the writers' conversations (data/risk/conversations/)."""
     rows = []
     for path in sorted((WRITERS_DIR / "conversations").glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for c in data["conversations"]:
-            if c["label"] == NONE_CLASS:
-                rows += [(turn, NONE_CLASS, data["writer"]) for turn in c["turns"]]
-            else:
-                rows.append((c["turns"][c["risk_turn"] or 0], c["label"], data["writer"]))
+        rows += conversation_rows(data["conversations"], data["writer"])
+    return rows
+
+
+def spent_blind_examples() -> List[Tuple[str, str, str]]:
+    """The spent blind sets (data/risk/spent_blind/): each written by a new
+    writer from the category descriptions alone, scored once as a blind set,
+    then moved here. English and Spanish lines, and their conversations as
+    above; each set is one writer."""
+    rows = []
+    for path in sorted(SPENT_BLIND_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rows += [(e["text"], e["label"], data["writer"]) for e in data["single"] + data["spanish"]]
+        rows += conversation_rows(data["conversations"], data["writer"])
     return rows
 
 
@@ -138,18 +167,18 @@ def out_of_fold_scores(
     """Risk score (1 - P(none)) of each line by each head, from models that never saw its writer."""
     y_arr, g_arr = np.array(y), np.array(groups)
 
-    def fold(writer: str) -> Tuple[np.ndarray, np.ndarray]:
-        test, train_rows = g_arr == writer, g_arr != writer
+    def fold(test: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        train_rows = ~test
         labels = list(y_arr[train_rows])
         meaning = risk_probability(fit_meaning(embeddings[train_rows], labels), embeddings[test])
         idf = ngram_features.idf(counts[train_rows])
         spelling = fit(ngram_features.weighted(counts[train_rows], idf), labels)
         return meaning, risk_probability(spelling, ngram_features.weighted(counts[test], idf))
 
-    writers = sorted(set(groups))
+    held_out = [np.isin(np.arange(len(y)), rows) for _, rows in GroupKFold(n_splits=FOLDS).split(y_arr, groups=g_arr)]
     by_meaning, by_spelling = np.zeros(len(y)), np.zeros(len(y))
-    for writer, (meaning, spelling) in zip(writers, Parallel(n_jobs=-1)(delayed(fold)(w) for w in writers)):
-        by_meaning[g_arr == writer], by_spelling[g_arr == writer] = meaning, spelling
+    for test, (meaning, spelling) in zip(held_out, Parallel(n_jobs=-1)(delayed(fold)(t) for t in held_out)):
+        by_meaning[test], by_spelling[test] = meaning, spelling
     return by_meaning, by_spelling
 
 
@@ -182,7 +211,7 @@ def curve(scores: np.ndarray, is_risk: np.ndarray) -> List[Dict[str, float]]:
 
 
 def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
-    rows = writer_examples() + conversation_examples() + nlu_examples()
+    rows = writer_examples() + conversation_examples() + spent_blind_examples() + nlu_examples()
     texts, labels, groups = zip(*rows)
     embeddings = meaning_features(texts, MultilingualEncoder())
     counts = ngram_features.counts(texts)
