@@ -73,7 +73,7 @@ def compile_pattern(source: str) -> Tuple[Element, ...]:
 class Pattern:
     source: str
     label: str  # a category, or "idiom"
-    kind: str  # hard | topic | soft
+    kind: str  # hard | topic | question | soft
     elements: Tuple[Element, ...]
 
     @property

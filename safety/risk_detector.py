@@ -147,7 +147,7 @@ class RiskDetector:
         patterns = [
             Pattern(source, name, kind, compile_pattern(source))
             for name, spec in categories.items()
-            for kind, key in (("hard", "hard"), ("topic", "topics"), ("soft", "soft"))
+            for kind, key in (("hard", "hard"), ("topic", "topics"), ("question", "means_questions"), ("soft", "soft"))
             for source in spec.get(key, [])
         ]
         patterns += [Pattern(source, IDIOM, "idiom", compile_pattern(source)) for source in lexicon.get("idioms", [])]
@@ -168,6 +168,8 @@ class RiskDetector:
         self._loss = _any_of(after_loss.get("loss", []), "loss")
         self._means_after_loss = _any_of(after_loss.get("means", []), "suicide", kind=HARD)
         self._ordinary_reason = _any_of(after_loss.get("ordinary_reason", []), "reason")
+        # An ordinary reason said beside a height question ("for her school project").
+        self._question_reason = _any_of(lexicon.get("means_question_reasons", []), "reason")
         # Frames that make someone else's risk soft, each with the words that
         # undo it: asked as a hypothetical ("what should I do if a friend tells
         # me they want to die?") unless it is happening now; told as a joke
@@ -301,6 +303,8 @@ class RiskDetector:
     def _is_hard(self, m: Match, tokens: Sequence[Token], terms: Sequence[Any], about_topic: bool) -> bool:
         if m.pattern.kind == "soft" or (m.pattern.kind == "topic" and about_topic):
             return False
+        if m.pattern.kind == "question" and _found(self._question_reason, tokens):
+            return False  # "how tall is the cathedral tower? for her school project"
         return not self._is_negated(m, tokens, terms)
 
     def is_resolved_past(self, tokens: Sequence[Token]) -> bool:
