@@ -14,7 +14,7 @@ from practice import content
 from tests.conftest import SIGNING_SECRET  # the fakes and the chat_servers fixture are in conftest.py
 
 
-def slack_post(bot, text: str, timestamp: int = None, secret: str = SIGNING_SECRET, headers=None):
+def slack_post(bot, text: str, timestamp: int = None, secret: str = SIGNING_SECRET, headers=None, user: str = "U123"):
     body = json.dumps(
         {
             "token": "x",
@@ -26,7 +26,7 @@ def slack_post(bot, text: str, timestamp: int = None, secret: str = SIGNING_SECR
             "event": {
                 "type": "message",
                 "channel": "D123",
-                "user": "U123",
+                "user": user,
                 "text": text,
                 "ts": f"{time.time():.6f}",
                 "channel_type": "im",

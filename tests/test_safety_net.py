@@ -51,7 +51,10 @@ def test_socketio_an_unreadable_message_gets_the_crisis_line_too(chat_servers):
 
 def test_slack_a_reply_that_is_not_an_answer_ends_with_the_crisis_line(chat_servers, fake_api):
     before = len(fake_api.sent_texts("chat.postMessage"))
-    slack_post(chat_servers, NOT_ANSWERS[0])
+    # A Slack user of its own: the other Slack tests' risk messages would be
+    # this conversation's last turns, and after a risk signal the context step
+    # gives the crisis reply to a faintly risky message (safety/assessment.py).
+    slack_post(chat_servers, NOT_ANSWERS[0], user="U5151")
     texts = fake_api.wait_for("chat.postMessage", before + 2)[before:]
     assert set(texts) & set(CRISIS_LINES)
 
