@@ -76,7 +76,7 @@ WEIGHT_TIE = 0.003
 NLU_WRITER = "nlu"
 # Folds by writer for the out-of-fold scores. One fold per writer (51 fits) took
 # 40-50 minutes on two cores at 50 writers; 10 folds of ~7 writers each keep
-# the training to ~15 minutes at 70 writers, each fold still trained on ~90 %.
+# the training to about 12 minutes at 71 writers, each fold trained on ~90 %.
 FOLDS = 10
 OUT_OF_FOLD_FILE = "out_of_fold.npz"
 
