@@ -75,8 +75,9 @@ MEANING_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 WEIGHT_TIE = 0.003
 NLU_WRITER = "nlu"
 # Folds by writer for the out-of-fold scores. One fold per writer (51 fits) took
-# 40-50 minutes on two cores at 50 writers; 10 folds of ~7 writers each keep
-# the training to about 12 minutes at 71 writers, each fold trained on ~90 %.
+# 40-50 minutes on two cores at 50 writers; 10 folds of ~8 writers each keep
+# the training to about 18 minutes at 79 writers (44,405 lines), each fold
+# trained on ~90 %.
 FOLDS = 10
 OUT_OF_FOLD_FILE = "out_of_fold.npz"
 
