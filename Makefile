@@ -44,7 +44,7 @@ $(ENCODER): $(INSTALLED) scripts/build_encoder.py safety/encoder.py
 	$(BIN)/python scripts/build_encoder.py
 
 # The learned risk classifier (safety/risk_classifier.py), from the independent
-# writers' lines in data/risk/ and the spent blind sets (about 18 minutes on 2 cores).
+# writers' lines in data/risk/ and the spent blind sets (its time on 2 cores: README, Notes).
 $(RISK_CLASSIFIER): $(INSTALLED) scripts/train_risk_classifier.py safety/encoder.py safety/multilingual_encoder.py safety/ngram_features.py safety/linear_head.py safety/risk_classifier.py $(wildcard data/risk/*.yml data/risk/conversations/*.yml data/risk/spent_blind/*.yml data/nlu/*.yml data/nlu/visitors/*.yml)
 	$(BIN)/python scripts/train_risk_classifier.py
 
