@@ -97,18 +97,24 @@ class RiskClassifier:
         the NLU pipeline's scores, mostly never needs it. One per process."""
         return shared_multilingual_encoder()
 
-    def probabilities(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> np.ndarray:
-        """`embeddings`: meaning_features() of the texts, when already computed."""
+    def probabilities(
+        self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None, by_spelling: Optional[np.ndarray] = None
+    ) -> np.ndarray:
+        """`embeddings`, `by_spelling`: meaning_features() of the texts and the
+        spelling head's probabilities, when already computed."""
         if embeddings is None:
             embeddings = meaning_features(texts, self.encoder)
         by_meaning = self.meaning.probabilities(embeddings)
-        by_spelling = self._spelling_probabilities(texts)
+        if by_spelling is None:
+            by_spelling = self._spelling_probabilities(texts)
         return self.meaning_weight * by_meaning + (1.0 - self.meaning_weight) * by_spelling
 
-    def scores(self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None) -> List[RiskScore]:
+    def scores(
+        self, texts: Sequence[str], embeddings: Optional[np.ndarray] = None, by_spelling: Optional[np.ndarray] = None
+    ) -> List[RiskScore]:
         return [
             RiskScore(float(1.0 - row[self._none]), self._riskiest(row))
-            for row in self.probabilities(texts, embeddings)
+            for row in self.probabilities(texts, embeddings, by_spelling)
         ]
 
     def _spelling_probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -129,11 +135,12 @@ class RiskClassifier:
         earlier risk signal; RiskAssessor.assess_in_context then scores exactly.
         Same tiers as scores() (docs/performance.md)."""
         lowest = self.thresholds["soft"] if lowest is None else lowest
-        by_spelling = self._spelling_probabilities([text])[0]
-        ceiling = self.meaning_weight + (1.0 - self.meaning_weight) * (1.0 - by_spelling[self._none])
+        by_spelling = self._spelling_probabilities([text])
+        ceiling = self.meaning_weight + (1.0 - self.meaning_weight) * (1.0 - by_spelling[0, self._none])
         if ceiling < lowest:
-            return RiskScore(float(ceiling), self._riskiest(by_spelling), exact=False)
-        return self.scores([text])[0]
+            return RiskScore(float(ceiling), self._riskiest(by_spelling[0]), exact=False)
+        # The spelling head's answer is kept: computing it twice cost ~1 ms at the tail.
+        return self.scores([text], by_spelling=by_spelling)[0]
 
     def tier(self, score: RiskScore) -> str:
         return score.tier(self.thresholds)
