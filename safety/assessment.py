@@ -91,9 +91,15 @@ class RiskAssessor:
         idiom, loss = english.idiom or spanish.idiom, english.loss or spanish.loss
         return replace(found, language=language, idiom=idiom, loss=loss)
 
-    def assess(self, text: Optional[str], score_of: Optional[Callable[[str], RiskScore]] = None) -> RiskAssessment:
+    def assess(
+        self,
+        text: Optional[str],
+        score_of: Optional[Callable[[str], RiskScore]] = None,
+        lowest: Optional[float] = None,
+    ) -> RiskAssessment:
         """score_of: the classifier's score of the text, scored now by default;
-        the evaluation passes each training line's saved out-of-fold score."""
+        the evaluation passes each training line's saved out-of-fold score.
+        lowest: the lowest threshold that matters (RiskClassifier.score)."""
         if not text or not text.strip():
             return RiskAssessment()
         lexical = self.lexicon(text)
@@ -101,7 +107,8 @@ class RiskAssessor:
         # classifier was trained on: its score there is noise.
         if lexical.is_hard or self.classifier is None or not _WORD.search(text):
             return lexical
-        return self.raised_by(lexical, (score_of or self.classifier.score)(text))
+        score = score_of(text) if score_of else self.classifier.score(text, lowest=lowest)
+        return self.raised_by(lexical, score)
 
     def raised_by(self, lexical: RiskAssessment, score: RiskScore) -> RiskAssessment:
         """The lexicon's verdict, raised (never lowered) by the classifier's score."""
@@ -120,15 +127,18 @@ class RiskAssessor:
         self, text: Optional[str], earlier: Sequence[Dict[str, Any]], current: Optional[RiskAssessment] = None
     ) -> RiskAssessment:
         """`earlier`: the risk verdicts (as_dict) of the visitor's previous turns, oldest first."""
-        current = current or self.assess(text)
+        recent = list(earlier)[-CONTEXT_TURNS:]
+        signals = [r for r in recent if self._is_signal(r)]
+        # After a signal the context threshold matters: score down to it in
+        # the first pass rather than run the classifier twice.
+        lowest = self.classifier.thresholds["context"] if signals and self.classifier is not None else None
+        current = current or self.assess(text, lowest=lowest)
         if current.is_hard or not text:
             return current
-        recent = list(earlier)[-CONTEXT_TURNS:]
         if any(r.get("loss") for r in recent):
             current = self._as_question_after_a_loss(text, current)
             if current.is_hard:
                 return current
-        signals = [r for r in recent if self._is_signal(r)]
         if not signals:
             return current
         if current.score is None and current.tier == NONE:
