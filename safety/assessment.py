@@ -18,9 +18,10 @@
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, FrozenSet, Optional, Sequence
 
 from safety import language as languages
+from safety.own_questions import normalized, own_questions
 from safety.risk_classifier import DEFAULT_MODEL_DIR, RiskClassifier, RiskScore
 from safety.risk_detector import (
     DEFAULT_LEXICON,
@@ -47,10 +48,17 @@ def stronger(a: RiskAssessment, b: RiskAssessment) -> RiskAssessment:
 
 
 class RiskAssessor:
-    def __init__(self, english: RiskDetector, spanish: RiskDetector, classifier: Optional[RiskClassifier]) -> None:
+    def __init__(
+        self,
+        english: RiskDetector,
+        spanish: RiskDetector,
+        classifier: Optional[RiskClassifier],
+        own: FrozenSet[str] = frozenset(),
+    ) -> None:
         self.english = english
         self.spanish = spanish
         self.classifier = classifier
+        self.own_questions = own  # safety/own_questions.py: the classifier does not raise these
 
     @classmethod
     def load(
@@ -64,6 +72,7 @@ class RiskAssessor:
             # Loaded on the first message that is more Spanish than English.
             RiskDetector.load(SPANISH_LEXICON, SPANISH_SPACY_PIPELINE, lazy=True),
             RiskClassifier.load(classifier_dir) if classifier_dir else None,
+            own_questions(),
         )
 
     def warm_up(self) -> None:
@@ -107,6 +116,8 @@ class RiskAssessor:
         # classifier was trained on: its score there is noise.
         if lexical.is_hard or self.classifier is None or not _WORD.search(text):
             return lexical
+        if normalized(text) in self.own_questions:
+            return lexical  # "tell me more": one of the bot's own questions
         score = score_of(text) if score_of else self.classifier.score(text, lowest=lowest)
         return self.raised_by(lexical, score)
 

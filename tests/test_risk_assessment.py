@@ -477,3 +477,16 @@ def test_a_place_question_a_few_turns_after_a_loss_gets_the_crisis_reply(assesso
         assert not verdict.is_hard
     else:
         assert verdict.tier == tier
+
+
+def test_the_bots_own_questions_get_no_resources_line_from_the_classifier(assessor):
+    """Word for word one of the FAQ's own NLU examples ("tell me more"): the
+    answer alone, unless the lexicon finds risk in it; a reworded risk
+    message is still the classifier's to raise."""
+    own = sorted(assessor.own_questions)
+    assert "tell me more" in own and len(own) > 1000
+    assert assessor.assess("Tell me  more").tier == NONE
+    assert all(assessor.assess(text).tier == assessor.lexicon(text).tier for text in own)
+    worded_anew = "i keep staring at the pills in my drawer tonight"
+    assert assessor.lexicon(worded_anew).tier == NONE
+    assert assessor.assess(worded_anew).tier == HARD
