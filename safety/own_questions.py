@@ -11,7 +11,7 @@ context step after a risk signal (safety/assessment.py).
 
 from functools import lru_cache
 from pathlib import Path
-from typing import FrozenSet
+from typing import FrozenSet, List
 
 import yaml
 
@@ -22,15 +22,21 @@ def normalized(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-@lru_cache(maxsize=None)
-def own_questions(nlu_dir: Path = NLU_DIR) -> FrozenSet[str]:
-    found = set()
+def nlu_examples(nlu_dir: Path = NLU_DIR) -> List[str]:
+    """The NLU examples of every intent but `crisis`, in file order (the
+    risk classifier also trains on them as harmless lines)."""
+    texts = []
     for path in sorted(nlu_dir.rglob("*.yml")):
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             if item.get("intent") in (None, "crisis"):
                 continue
             for line in item["examples"].splitlines():
-                text = line.strip()[2:] if line.strip().startswith("- ") else ""
-                if text.strip():
-                    found.add(normalized(text))
-    return frozenset(found)
+                text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
+                if text:
+                    texts.append(text)
+    return texts
+
+
+@lru_cache(maxsize=None)
+def own_questions(nlu_dir: Path = NLU_DIR) -> FrozenSet[str]:
+    return frozenset(normalized(text) for text in nlu_examples(nlu_dir))
