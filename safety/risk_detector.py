@@ -181,6 +181,10 @@ class RiskDetector:
             for name, undone_by in (("hypothetical", "now"), ("joking", "meant"), ("long_ago", "now"))
             for section in [lexicon.get(name, {})]
         ]
+        # Someone else's death by suicide, told: a loss, not an emergency now.
+        bereavement = lexicon.get("bereavement", {})
+        self._deaths = _any_of(bereavement.get("deaths", []), "death")
+        self._death_now = _any_of(bereavement.get("now", []), "now")
         # Plan, time and means statements that are risk only a few turns after
         # a risk signal ("by Sunday it's done" after "I've settled it").
         context = lexicon.get("context", [])
@@ -252,11 +256,13 @@ class RiskDetector:
         )
         # A place question beside a loss is never negated: "which cliffs don't
         # have fences" asks for the means all the more.
+        mourned = self._mourned(risks, tokens)
         hard = [
             m
             for m in risks
             if (m.pattern.kind == HARD if m in after_loss else self._is_hard(m, tokens, terms, about_topic))
             and not (at_a_distance and m.label == THIRD_PERSON)
+            and m not in mourned
         ]
         readers = [self] + ([native] if native else [])
         # Only when there is something to soften: the native reader parses the text again.
@@ -299,6 +305,17 @@ class RiskDetector:
             # An ordinary reason said ("for her school project"): the resources line.
             matches = [replace(m, pattern=replace(m.pattern, kind=SOFT)) for m in matches]
         return matches
+
+    def _mourned(self, risks: Sequence[Match], tokens: Sequence[Token]) -> List[Match]:
+        """The matches that lie wholly inside someone else's death told ("my
+        brother died by suicide last year"), unless the message says it is
+        happening now ("I just found him"). Everything else still counts."""
+        if self._deaths is None:
+            return []
+        deaths = self._deaths.find(tokens, self._deaths.token_terms(tokens))
+        if not deaths or _found(self._death_now, tokens):
+            return []
+        return [m for m in risks if any(d.start <= m.start and m.end <= d.end for d in deaths)]
 
     def _is_hard(self, m: Match, tokens: Sequence[Token], terms: Sequence[Any], about_topic: bool) -> bool:
         if m.pattern.kind == "soft" or (m.pattern.kind == "topic" and about_topic):

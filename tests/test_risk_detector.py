@@ -136,6 +136,28 @@ def test_a_past_the_visitor_has_come_through_gets_the_resources_line(crisis_corp
     assert all(tier == SOFT for tier in tiers.values()), tiers
 
 
+def test_someone_elses_death_by_suicide_told_gets_the_resources_line(crisis_corpus):
+    assessor = RiskAssessor.load(classifier_dir=None)
+    tiers = {e["text"]: assessor.lexicon(e["text"]).tier for e in crisis_corpus["bereavement"]}
+    assert all(tier == SOFT for tier in tiers.values()), tiers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wish to follow, which no other lexicon line reads ...
+        "my brother killed himself last year and I want to be with him",
+        "my son died of an overdose. how much of the same would it take for me",
+        "mi papá se suicidó y pienso irme con él",
+        # ... and a death happening now: the crisis reply still.
+        "i just found my roommate, she hanged herself",
+        "my brother's friend killed himself this morning and my brother won't open his door",
+    ],
+)
+def test_a_death_told_with_a_wish_to_follow_or_happening_now_keeps_the_crisis_reply(text):
+    assert RiskAssessor.load(classifier_dir=None).lexicon(text).is_hard
+
+
 @pytest.mark.parametrize(
     "text, tier",
     [
