@@ -136,6 +136,26 @@ def test_a_past_the_visitor_has_come_through_gets_the_resources_line(crisis_corp
     assert all(tier == SOFT for tier in tiers.values()), tiers
 
 
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A burden at work, Spanish "molestar" and cholesterol, boredom: no risk ...
+        ("i feel like a burden to my team since my back surgery, how do i let that go?", NONE),
+        ("siento que molesto a mis compañeros cuando pregunto algo, ¿eso se trabaja en terapia?", NONE),
+        ("la pastilla del colesterol me da sueño, ¿es normal sentirse así?", NONE),
+        ("me voy a morir de aburrimiento en la sala de espera jaja", NONE),
+        # ... while the words they share with risk still count.
+        ("i feel like a burden to my family and they'd be better off without me", HARD),
+        ("my uncle molests me when my parents are out", HARD),
+        ("me voy a morir, ya tomé todas las pastillas", HARD),
+        # A height question with a bet or a tourist's visit said: the resources line.
+        ("what's the tallest building downtown? settling a bet with my sister", SOFT),
+    ],
+)
+def test_everyday_lookalikes_from_the_writers(text, tier):
+    assert RiskAssessor.load(classifier_dir=None).lexicon(text).tier == tier
+
+
 def test_someone_elses_death_by_suicide_told_gets_the_resources_line(crisis_corpus):
     assessor = RiskAssessor.load(classifier_dir=None)
     tiers = {e["text"]: assessor.lexicon(e["text"]).tier for e in crisis_corpus["bereavement"]}
