@@ -309,7 +309,9 @@ class RiskDetector:
     def _mourned(self, risks: Sequence[Match], tokens: Sequence[Token]) -> List[Match]:
         """The matches that lie wholly inside someone else's death told ("my
         brother died by suicide last year"), unless the message says it is
-        happening now ("I just found him"). Everything else still counts."""
+        happening now ("I just found him") or a wish of the visitor's own ("I
+        want to be with him"): the lexicon's `now` words. Everything else
+        still counts."""
         if self._deaths is None:
             return []
         deaths = self._deaths.find(tokens, self._deaths.token_terms(tokens))
