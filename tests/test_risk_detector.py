@@ -148,6 +148,10 @@ def test_a_past_the_visitor_has_come_through_gets_the_resources_line(crisis_corp
         ("i feel like a burden to my family and they'd be better off without me", HARD),
         ("my uncle molests me when my parents are out", HARD),
         ("me voy a morir, ya tomé todas las pastillas", HARD),
+        # "OD" is an overdose only where it is one: not an overdraft or an overdrive.
+        ("is it painful to od on tylenol", HARD),
+        ("my account went OD after rent, can I pay for the session next week?", NONE),
+        ("hit OD on the highway and the engine finally calmed down", NONE),
         # A height question with a bet or a tourist's visit said: the resources line.
         ("what's the tallest building downtown? settling a bet with my sister", SOFT),
     ],
