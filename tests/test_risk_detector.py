@@ -16,6 +16,12 @@ def detector() -> RiskDetector:
     return RiskDetector.load()
 
 
+@pytest.fixture(scope="module")
+def lexicon_step() -> RiskAssessor:
+    # The whole lexicon step (English and Spanish), as the servers run it.
+    return RiskAssessor.load(classifier_dir=None)
+
+
 def test_corpus_is_big_enough(crisis_corpus):
     risk = crisis_corpus["risk"]
     assert len(risk) >= 200 and len(crisis_corpus["benign"]) >= 150
@@ -129,10 +135,10 @@ def test_odd_input_is_handled(detector, text):
     assert detector.assess(text).tier == NONE
 
 
-def test_a_past_the_visitor_has_come_through_gets_the_resources_line(crisis_corpus):
-    # The whole lexicon step (English and Spanish), as the servers run it.
-    assessor = RiskAssessor.load(classifier_dir=None)
-    tiers = {e["text"]: assessor.lexicon(e["text"]).tier for e in crisis_corpus["resolved_past"]}
+# A past the visitor has come through; someone else's death by suicide, told.
+@pytest.mark.parametrize("section", ["resolved_past", "bereavement"])
+def test_a_past_or_a_loss_told_gets_the_resources_line(lexicon_step, crisis_corpus, section):
+    tiers = {e["text"]: lexicon_step.lexicon(e["text"]).tier for e in crisis_corpus[section]}
     assert all(tier == SOFT for tier in tiers.values()), tiers
 
 
@@ -156,14 +162,8 @@ def test_a_past_the_visitor_has_come_through_gets_the_resources_line(crisis_corp
         ("what's the tallest building downtown? settling a bet with my sister", SOFT),
     ],
 )
-def test_everyday_lookalikes_from_the_writers(text, tier):
-    assert RiskAssessor.load(classifier_dir=None).lexicon(text).tier == tier
-
-
-def test_someone_elses_death_by_suicide_told_gets_the_resources_line(crisis_corpus):
-    assessor = RiskAssessor.load(classifier_dir=None)
-    tiers = {e["text"]: assessor.lexicon(e["text"]).tier for e in crisis_corpus["bereavement"]}
-    assert all(tier == SOFT for tier in tiers.values()), tiers
+def test_everyday_lookalikes_from_the_writers(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
 
 
 @pytest.mark.parametrize(
@@ -178,8 +178,8 @@ def test_someone_elses_death_by_suicide_told_gets_the_resources_line(crisis_corp
         "my brother's friend killed himself this morning and my brother won't open his door",
     ],
 )
-def test_a_death_told_with_a_wish_to_follow_or_happening_now_keeps_the_crisis_reply(text):
-    assert RiskAssessor.load(classifier_dir=None).lexicon(text).is_hard
+def test_a_death_told_with_a_wish_to_follow_or_happening_now_keeps_the_crisis_reply(lexicon_step, text):
+    assert lexicon_step.lexicon(text).is_hard
 
 
 @pytest.mark.parametrize(
