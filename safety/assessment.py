@@ -8,11 +8,11 @@
    a hit, never remove one; where the lexicon recognised an idiom ("kill
    time", "a dress to die for") and nothing else, it can only add a
    resources line, not the crisis reply.
-4. Context (`assess_in_context`): a risk signal (a soft or hard verdict) in
-   the visitor's last few turns lowers the bar for this one. A plan, time or
-   means statement, or anything the classifier finds faintly risky (the
-   `context` threshold), then gets the crisis reply ("I've settled it" ...
-   "by Sunday it's done").
+4. Context (`assess_in_context`): a risk signal (a hard verdict, or a soft
+   one the classifier agrees with) in the visitor's last few turns lowers the
+   bar for this one. A plan, time or means statement, or anything the
+   classifier finds faintly risky (the `context` threshold), then gets the
+   crisis reply ("I've settled it" ... "by Sunday it's done").
 """
 
 import re
@@ -186,10 +186,24 @@ class RiskAssessor:
             return current
         return self.raised_by(current, self.classifier.score(text, lowest=self.classifier.thresholds["context"]))
 
-    @staticmethod
-    def _is_signal(verdict: Dict[str, Any]) -> bool:
-        # A soft or hard verdict: a score merely above the context threshold
-        # flagged too many ordinary conversations (writers' conversations in
-        # data/risk/conversations/: 28 of 40 benign ones stayed clean this way
-        # against 22 with scores, for 47 against 49 of 50 risky ones reached).
-        return verdict.get("tier") in (SOFT, HARD)
+    def _is_signal(self, verdict: Dict[str, Any]) -> bool:
+        """A hard verdict, or a soft one the classifier scored soft too.
+
+        A score merely above the context threshold flagged too many ordinary
+        conversations (writers' conversations in data/risk/conversations/: 28
+        of 40 benign ones stayed clean this way against 22 with scores, for 47
+        against 49 of 50 risky ones reached). So did the lexicon's resources
+        line alone, which is what it gives a topic asked about, a past come
+        through, a death mourned or a denial ("I used to self harm in high
+        school" ... "I've been free of it for 6 years"): writers' and spent
+        blind sets' conversations, 300 of 379 benign ones clean against 266,
+        566 of 569 risky ones reached either way (docs/safety.md)."""
+        tier = verdict.get("tier")
+        if tier == HARD:
+            return True
+        if tier != SOFT:
+            return False
+        if self.classifier is None:
+            return True  # the lexicon alone: its resources line is all there is
+        score = verdict.get("score")
+        return score is not None and score >= self.classifier.thresholds["soft"]

@@ -6,7 +6,8 @@ Sets, from the one the team wrote to the ones nobody here wrote:
              classifier's out-of-fold-by-writer figures, from
              build/risk_classifier/model.json, and the whole
              assessment on the same lines (the lexicon, then each line's
-             out-of-fold score from build/risk_classifier/out_of_fold.npz)
+             out-of-fold score from build/risk_classifier/out_of_fold.npz),
+             and their conversations through the context step
   published  tests/data/published_prompts.yml: others' evaluation prompts, per source
   blind      tests/data/blind/*.yml, scored only with --blind: each written from
              category descriptions by a writer who saw no data; scored once at
@@ -189,7 +190,36 @@ def writers_out_of_fold(assessor: RiskAssessor) -> Dict[str, Any]:
     }
     for by_method in scored.values():  # thousands of misses: the rates say enough
         by_method["both"].pop("misses_by_kind", None)
+    with_saved_scores = RiskAssessor(
+        assessor.english, assessor.spanish, SavedScores(assessor.classifier, oof), assessor.own_questions
+    )
+    scored["conversations"] = score_conversations(with_saved_scores, writers_conversations())
     return scored
+
+
+class SavedScores:
+    """The classifier, answering for each training line with its saved
+    out-of-fold score; other lines (the turns of a conversation that were not
+    trained on) it scores as usual."""
+
+    def __init__(self, classifier: Any, saved: Dict[str, float]) -> None:
+        self._classifier = classifier
+        self._saved = saved
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._classifier, name)
+
+    def score(self, text: str, lowest: Any = None) -> RiskScore:
+        if text in self._saved:
+            return RiskScore(self._saved[text], "")
+        return self._classifier.score(text, lowest=lowest)
+
+
+def writers_conversations() -> List[Dict[str, Any]]:
+    """The writers' conversations and the spent blind sets' (data/risk/)."""
+    paths = sorted((ROOT / "data" / "risk" / "conversations").glob("*.yml"))
+    paths += sorted((ROOT / "data" / "risk" / "spent_blind").glob("*.yml"))
+    return [c for path in paths for c in yaml.safe_load(path.read_text(encoding="utf-8")).get("conversations", [])]
 
 
 def pct(r: Dict[str, Any]) -> str:
@@ -259,6 +289,12 @@ def render(results: Dict[str, Any]) -> str:
             "The bot's own NLU examples (FAQ and practice questions, small talk), the same way",
             results["writers_whole"]["nlu_examples"],
         )
+        if "conversations" in results["writers_whole"]:
+            lines += conversation_lines(
+                "Independent writers' conversations (data/risk/conversations/ and the spent blind sets), "
+                "through the context step, each turn that was a training line with its out-of-fold score",
+                results["writers_whole"]["conversations"],
+            )
     for source, r in results.get("published", {}).items():
         lines += [f"### Published: {source}", "", f"{r['citation']} Licence: {r['licence']}", ""]
         if "messages" in r:

@@ -209,6 +209,9 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         ("anoche mi pareja me estranguló y no sé a dónde ir", "abuse"),
         # "el" is an article: "el domingo" is no one else's risk ("él" is).
         ("estoy decidido. el domingo termino con todo", "suicide"),
+        # Outside the idioms "morir de amor" and "un partido de infarto".
+        ("me quiero morir de tristeza, ya no aguanto", "suicide"),
+        ("creo que tengo síntomas de infarto ahora mismo", "medical_emergency"),
     ],
 )
 def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category):
@@ -334,6 +337,20 @@ def test_a_plan_a_few_turns_after_a_veiled_signal_gets_the_crisis_reply(assessor
     assert later.is_hard and later.source == "context"
 
 
+def test_a_past_told_as_over_lowers_no_bar_for_the_next_turns(assessor):
+    # The lexicon gives a past come through its resources line; unless the
+    # classifier reads risk in it too, it is no signal, and a date that
+    # follows is a date ("free of it for 6 years" then "the reunion is on
+    # friday" got the crisis reply before).
+    first = assessor.assess("I used to self harm in high school")
+    assert first.tier == SOFT and first.source == "lexicon"
+    later = assessor.assess_in_context("the reunion is on friday and I'm nervous", [first.as_dict()])
+    assert not later.is_hard
+    # The same date after a veiled signal the classifier reads is a plan.
+    signal = assessor.assess("I've made up my mind about things")
+    assert assessor.assess_in_context("it happens on friday", [signal.as_dict()]).is_hard
+
+
 def test_the_same_words_without_a_signal_get_no_more_than_alone(assessor):
     # Without a signal in the earlier turns, the context step adds nothing.
     # (Since the classifier reads two encoders, this line gets the resources
@@ -371,7 +388,7 @@ def test_the_spanish_pipeline_loads_on_the_first_spanish_message_only():
     # ~140 MB of lemma table (docs/performance.md): not for English visitors,
     # not even in a conversation with an earlier risk signal (the context step).
     fresh = RiskAssessor.load()
-    signal = [fresh.assess("I'm not suicidal, just stressed").as_dict()]
+    signal = [fresh.assess("I want to kill myself").as_dict()]
     for text in ("how much does a session cost?", "I want to die", "is it normal to cry in therapy"):
         fresh.assess_in_context(text, signal)
     assert not fresh.spanish._nlp.loaded
@@ -413,7 +430,7 @@ def test_after_a_signal_the_context_step_reads_the_score_the_first_pass_skipped(
     # The first pass (the Rasa server's NLU) skips the encoder against the soft
     # threshold; after an earlier signal the context step needs the score down
     # to the context threshold. Its verdict must be the one a full scoring gives.
-    signal = [assessor.assess("I'm not suicidal, just stressed").as_dict()]
+    signal = [assessor.assess("I want to kill myself").as_dict()]
     texts = [e["text"] for part in ("benign", "negated") for e in crisis_corpus[part]]
     texts += [e["text"] for e in load_yaml(ROOT / "data" / "risk" / "everyday.yml")["examples"]][:300]
     assert any(not assessor.classifier.score(t).exact for t in texts)
