@@ -195,9 +195,10 @@ class RiskAssessor:
         against 49 of 50 risky ones reached). So did the lexicon's resources
         line alone, which is what it gives a topic asked about, a past come
         through, a death mourned or a denial ("I used to self harm in high
-        school" ... "I've been free of it for 6 years"): writers' and spent
-        blind sets' conversations, 300 of 379 benign ones clean against 266,
-        566 of 569 risky ones reached either way (docs/safety.md)."""
+        school" ... "I've been free of it for 6 years"). Writers' and spent
+        blind sets' conversations (make eval-risk, 2026-12-06): 295 of 379
+        benign ones clean against 262, 567 of 569 risky ones reached either
+        way (docs/safety.md)."""
         tier = verdict.get("tier")
         if tier == HARD:
             return True

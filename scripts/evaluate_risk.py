@@ -27,7 +27,7 @@ import json
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 import yaml
@@ -209,7 +209,7 @@ class SavedScores:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._classifier, name)
 
-    def score(self, text: str, lowest: Any = None) -> RiskScore:
+    def score(self, text: str, lowest: Optional[float] = None) -> RiskScore:
         if text in self._saved:
             return RiskScore(self._saved[text], "")
         return self._classifier.score(text, lowest=lowest)
