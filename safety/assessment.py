@@ -18,7 +18,7 @@
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Optional, Sequence
+from typing import Any, Dict, FrozenSet, Optional, Sequence
 
 from safety import language as languages
 from safety.own_questions import normalized, own_questions
@@ -100,15 +100,8 @@ class RiskAssessor:
         idiom, loss = english.idiom or spanish.idiom, english.loss or spanish.loss
         return replace(found, language=language, idiom=idiom, loss=loss)
 
-    def assess(
-        self,
-        text: Optional[str],
-        score_of: Optional[Callable[[str], RiskScore]] = None,
-        lowest: Optional[float] = None,
-    ) -> RiskAssessment:
-        """score_of: the classifier's score of the text, scored now by default;
-        the evaluation passes each training line's saved out-of-fold score.
-        lowest: the lowest threshold that matters (RiskClassifier.score)."""
+    def assess(self, text: Optional[str], lowest: Optional[float] = None) -> RiskAssessment:
+        """lowest: the lowest threshold that matters (RiskClassifier.score)."""
         if not text or not text.strip():
             return RiskAssessment()
         lexical = self.lexicon(text)
@@ -118,8 +111,7 @@ class RiskAssessor:
             return lexical
         if normalized(text) in self.own_questions:
             return lexical  # "tell me more": one of the bot's own questions
-        score = score_of(text) if score_of else self.classifier.score(text, lowest=lowest)
-        return self.raised_by(lexical, score)
+        return self.raised_by(lexical, self.classifier.score(text, lowest=lowest))
 
     def raised_by(self, lexical: RiskAssessment, score: RiskScore) -> RiskAssessment:
         """The lexicon's verdict, raised (never lowered) by the classifier's score."""

@@ -174,25 +174,20 @@ def writers_out_of_fold(assessor: RiskAssessor) -> Dict[str, Any]:
         for t, label, writer in zip(saved["text"].tolist(), saved["label"].tolist(), saved["writer"].tolist())
     ]
 
-    def saved_score(text: str) -> RiskScore:
-        return RiskScore(oof[text], "")  # only the score was saved; the tiers need no category
+    with_saved_scores = RiskAssessor(
+        assessor.english, assessor.spanish, SavedScores(assessor.classifier, oof), assessor.own_questions
+    )
 
     def classifier_alone(text: str) -> RiskAssessment:
-        return RiskAssessment(assessor.classifier.tier(saved_score(text)))
+        return RiskAssessment(assessor.classifier.tier(with_saved_scores.classifier.score(text)))
 
-    def both(text: str) -> RiskAssessment:
-        return assessor.assess(text, score_of=saved_score)
-
-    verdicts = {"lexicon": assessor.lexicon, "classifier": classifier_alone, "both": both}
+    verdicts = {"lexicon": assessor.lexicon, "classifier": classifier_alone, "both": with_saved_scores.assess}
     scored = {
         "writers": score_messages([i for i in items if not i["nlu"]], verdicts, "label"),
         "nlu_examples": score_messages([i for i in items if i["nlu"]], verdicts, "label"),
     }
     for by_method in scored.values():  # thousands of misses: the rates say enough
         by_method["both"].pop("misses_by_kind", None)
-    with_saved_scores = RiskAssessor(
-        assessor.english, assessor.spanish, SavedScores(assessor.classifier, oof), assessor.own_questions
-    )
     scored["conversations"] = score_conversations(with_saved_scores, writers_conversations())
     return scored
 
@@ -211,7 +206,7 @@ class SavedScores:
 
     def score(self, text: str, lowest: Optional[float] = None) -> RiskScore:
         if text in self._saved:
-            return RiskScore(self._saved[text], "")
+            return RiskScore(self._saved[text], "")  # only the score was saved; the tiers need no category
         return self._classifier.score(text, lowest=lowest)
 
 
