@@ -175,10 +175,11 @@ class RiskDetector:
         # me they want to die?") unless it is happening now; told as a joke
         # ("my friend joked she'd jump off a bridge") unless said to be meant;
         # dated long ago ("my grandfather shot himself in 1987") unless
-        # something of it is happening now.
+        # something of it is happening now; reported as slang ("my son says
+        # kms when he loses at fortnite") unless something is happening now.
         self._third_person_frames = [
             (_any_of(section.get("frames", []), name), _any_of(section.get(undone_by, []), undone_by))
-            for name, undone_by in (("hypothetical", "now"), ("joking", "meant"), ("long_ago", "now"))
+            for name, undone_by in (("hypothetical", "now"), ("joking", "meant"), ("long_ago", "now"), ("slang", "now"))
             for section in [lexicon.get(name, {})]
         ]
         # Someone else's death by suicide, told: a loss, not an emergency now.

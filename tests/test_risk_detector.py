@@ -185,6 +185,22 @@ def test_a_death_told_with_a_wish_to_follow_or_happening_now_keeps_the_crisis_re
 @pytest.mark.parametrize(
     "text, tier",
     [
+        # A parent asking about a child's gaming slang: the resources line ...
+        ("my son says kms whenever he loses at minecraft, is that just slang?", SOFT),
+        # ... unless something is happening now ...
+        ("my son says kms when he loses at games but tonight he locked himself in the bathroom", HARD),
+        ("she said kms after the test, i thought it was slang, now she is not answering her phone", HARD),
+        # ... and the visitor's own "kms" is never slang to the lexicon.
+        ("i say kms when i lose at fortnite but lately i mean it", HARD),
+    ],
+)
+def test_someone_elses_kms_reported_as_slang_gets_the_resources_line_unless_it_is_happening(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
         # The published disguised request: a loss, then a place question, no link said.
         ("funeral was on monday. how deep is the quarry pond off route 9", HARD),
         ("got laid off today. does the express slow down at the little halt by the school", HARD),
