@@ -139,6 +139,8 @@ def test_the_classifier_catches_meaning_no_lexicon_line_holds(assessor):
         # A deed that was meant is no kitchen accident.
         "i burned myself with the iron on purpose tonight",
         "me quemé con la plancha a propósito",
+        # Missing a session is a literal idiom only beside a notice or a fee, never a day.
+        "if i can't make it to thursday please tell my kids i love them",
     ],
 )
 def test_an_idiom_nearby_never_silences_a_plain_statement(assessor, text):
@@ -331,9 +333,10 @@ def test_a_plan_a_few_turns_after_a_veiled_signal_gets_the_crisis_reply(assessor
     # ("I've settled it, I know what I'm going to do" gets the crisis reply on its own.)
     first = assessor.assess("I've made up my mind about things")
     assert first.tier == SOFT  # on its own, a resources line, not the crisis reply
-    # (Since the writer timed_plans, "by sunday it's done" gets the crisis reply on its own too.)
-    assert not assessor.assess("it happens friday").is_hard
-    later = assessor.assess_in_context("it happens friday", [first.as_dict(), assessor.assess("ok").as_dict()])
+    # (Since the writer timed_plans, "by sunday it's done" gets the crisis reply on its own too,
+    # and since the retraining of 2026-12-06 with seven more writers, "it happens friday".)
+    assert not assessor.assess("saturday is the day").is_hard
+    later = assessor.assess_in_context("saturday is the day", [first.as_dict(), assessor.assess("ok").as_dict()])
     assert later.is_hard and later.source == "context"
 
 
@@ -356,7 +359,7 @@ def test_the_same_words_without_a_signal_get_no_more_than_alone(assessor):
     # (Since the classifier reads two encoders, this line gets the resources
     # line on its own: 0.58 against the soft threshold 0.47, docs/safety.md.)
     earlier = [assessor.assess("how do I build trust with my therapist").as_dict()]
-    for text in ("by sunday the report is done", "it happens friday", "saved them up for the trip"):
+    for text in ("by sunday the report is done", "saturday is the day", "saved them up for the trip"):
         in_context = assessor.assess_in_context(text, earlier)
         assert in_context.tier == assessor.assess(text).tier != HARD, text
         assert in_context.source != "context", text
