@@ -214,6 +214,8 @@ def test_units_idioms_and_everyday_talk_get_no_crisis_reply(assessor, text):
         # Outside the idioms "morir de amor" and "un partido de infarto".
         ("me quiero morir de tristeza, ya no aguanto", "suicide"),
         ("creo que tengo síntomas de infarto ahora mismo", "medical_emergency"),
+        # A dose question in Spanish, with a laugh as cover.
+        ("cuánto ibuprofeno sería mortal? pregunto nomás jaja", "suicide"),
     ],
 )
 def test_spanish_risk_gets_the_crisis_reply_in_spanish(assessor, text, category):
