@@ -358,8 +358,9 @@ def test_a_past_told_as_over_lowers_no_bar_for_the_next_turns(assessor):
 
 def test_the_same_words_without_a_signal_get_no_more_than_alone(assessor):
     # Without a signal in the earlier turns, the context step adds nothing.
-    # (Since the classifier reads two encoders, this line gets the resources
-    # line on its own: 0.58 against the soft threshold 0.47, docs/safety.md.)
+    # (Since the classifier reads two encoders, "by sunday the report is done"
+    # gets the resources line on its own: 0.55 against the soft threshold 0.44
+    # since the retraining of 2026-12-06, docs/safety.md.)
     earlier = [assessor.assess("how do I build trust with my therapist").as_dict()]
     for text in ("by sunday the report is done", "saturday is the day", "saved them up for the trip"):
         in_context = assessor.assess_in_context(text, earlier)

@@ -190,6 +190,8 @@ def test_a_death_told_with_a_wish_to_follow_or_happening_now_keeps_the_crisis_re
         # ... unless something is happening now ...
         ("my son says kms when he loses at games but tonight he locked himself in the bathroom", HARD),
         ("she said kms after the test, i thought it was slang, now she is not answering her phone", HARD),
+        # ... or the visitor doubts it is slang ...
+        ("my brother keeps saying kms when he loses at games and i don't think he's joking", HARD),
         # ... and the visitor's own "kms" is never slang to the lexicon.
         ("i say kms when i lose at fortnite but lately i mean it", HARD),
     ],
