@@ -75,7 +75,8 @@ WEIGHT_TIE = 0.003
 NLU_WRITER = "nlu"
 # Folds by writer for the out-of-fold scores. One fold per writer (51 fits) took
 # 40-50 minutes on two cores at 50 writers; 10 folds of ~8 writers each keep
-# the training to about 20 minutes at 99 writers and spent sets (53,738 lines), each fold
+# the training to about 20 minutes at 99 writers and spent sets (53,738 lines)
+# and 32 at 131 (69,430 lines, with other work on the machine), each fold
 # trained on ~90 %.
 FOLDS = 10
 OUT_OF_FOLD_FILE = "out_of_fold.npz"
