@@ -139,6 +139,7 @@ class RiskDetector:
         categories = lexicon["categories"]
         self.category_order: List[str] = list(categories)
         self._third_person_subjects = frozenset(categories.get(THIRD_PERSON, {}).get("third_person_subjects", []))
+        self._fictional_subjects = frozenset(categories.get(THIRD_PERSON, {}).get("fictional_subjects", []))
         self._topic_context = frozenset(lexicon.get("topic_context", []))
         self._idiom_cancel = frozenset(lexicon.get("idiom_cancel", []))
         # First-person words and the possessive that is no subject ("my friend").
@@ -258,12 +259,14 @@ class RiskDetector:
         # A place question beside a loss is never negated: "which cliffs don't
         # have fences" asks for the means all the more.
         mourned = self._mourned(risks, tokens)
+        fictional = [m for m in risks if m not in after_loss and self._said_of_a_character(m, tokens)]
         hard = [
             m
             for m in risks
             if (m.pattern.kind == HARD if m in after_loss else self._is_hard(m, tokens, terms, about_topic))
             and not (at_a_distance and m.label == THIRD_PERSON)
             and m not in mourned
+            and m not in fictional
         ]
         readers = [self] + ([native] if native else [])
         # Only when there is something to soften: the native reader parses the text again.
@@ -319,6 +322,20 @@ class RiskDetector:
         if not deaths or _found(self._death_now, tokens):
             return []
         return [m for m in risks if any(d.start <= m.start and m.end <= d.end for d in deaths)]
+
+    def _said_of_a_character(self, m: Match, tokens: Sequence[Token]) -> bool:
+        """"my main character wants to die": a story's person, not a visitor's.
+        The nearest subject before the match decides, as in _resolve_subject."""
+        if not self._fictional_subjects or any(t.text in self._first_person for t in tokens[m.start : m.end + 1]):
+            return False
+        for token in self._clause_before(m, tokens, SUBJECT_WINDOW):
+            if token.text in self._fictional_subjects:
+                return True
+            if token.text in self._third_person_subjects or (
+                token.text in self._first_person and token.text not in self._possessive
+            ):
+                return False
+        return False
 
     def _is_hard(self, m: Match, tokens: Sequence[Token], terms: Sequence[Any], about_topic: bool) -> bool:
         if m.pattern.kind == "soft" or (m.pattern.kind == "topic" and about_topic):

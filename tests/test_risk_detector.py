@@ -135,8 +135,9 @@ def test_odd_input_is_handled(detector, text):
     assert detector.assess(text).tier == NONE
 
 
-# A past the visitor has come through; someone else's death by suicide, told.
-@pytest.mark.parametrize("section", ["resolved_past", "bereavement"])
+# A past the visitor has come through; someone else's death by suicide, told;
+# a story's person at risk.
+@pytest.mark.parametrize("section", ["resolved_past", "bereavement", "fiction"])
 def test_a_past_or_a_loss_told_gets_the_resources_line(lexicon_step, crisis_corpus, section):
     tiers = {e["text"]: lexicon_step.lexicon(e["text"]).tier for e in crisis_corpus[section]}
     assert all(tier == SOFT for tier in tiers.values()), tiers
