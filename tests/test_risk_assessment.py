@@ -427,7 +427,7 @@ def test_plain_faq_questions_are_scored_without_the_encoder(assessor):
     ]
     skipped = [q for q in questions if not assessor.classifier.score(q).exact]
     # 84-97 % across retrainings with one encoder (88 % with the multilingual
-    # one at weight 0.3), 79 % when the head read two at 0.4 (docs/safety.md,
+    # one at weight 0.3), 79 % when the head read two at 0.4 (docs/safety_history.md,
     # "Speed and memory"); the latency itself is make bench-detector's.
     assert len(skipped) >= 0.80 * len(questions)
 
