@@ -236,12 +236,18 @@ class RiskDetector:
             return RiskAssessment()
         tokens = self.tokens(text)
         terms = self._matcher.token_terms(tokens)
-        loss = _found(self._loss, tokens)
-        after_loss = self._means_after_a_loss(tokens) if loss else []
-        matches = self._matcher.find(tokens, terms) + after_loss
+        matches = self._matcher.find(tokens, terms)
         idioms = [m for m in matches if m.label == IDIOM]
         if idioms and any(t.text in self._idiom_cancel or t.lemma in self._idiom_cancel for t in tokens):
             idioms = []  # "burned myself with the iron on purpose": no kitchen accident
+        # A loss word inside an idiom is none ("the train was so slow, I nearly
+        # died of boredom" asks about no train).
+        loss = self._loss is not None and any(
+            not any(i.start <= m.start and m.end <= i.end for i in idioms)
+            for m in self._loss.find(tokens, self._loss.token_terms(tokens))
+        )
+        after_loss = self._means_after_a_loss(tokens) if loss else []
+        matches += after_loss
         risks = [
             m for m in matches if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
         ]
