@@ -330,7 +330,7 @@ class RiskDetector:
         return [m for m in risks if any(d.start <= m.start and m.end <= d.end for d in deaths)]
 
     def _said_of_a_character(self, m: Match, tokens: Sequence[Token]) -> bool:
-        """"my main character wants to die": a story's person, not a visitor's.
+        """A story's person, not a visitor ("my main character wants to die").
         The nearest subject before the match decides, as in _resolve_subject."""
         if not self._fictional_subjects or any(t.text in self._first_person for t in tokens[m.start : m.end + 1]):
             return False
