@@ -61,6 +61,11 @@ def _found(matcher: Optional[PatternMatcher], tokens: Sequence[Token]) -> bool:
     return matcher is not None and bool(matcher.find(tokens, matcher.token_terms(tokens)))
 
 
+def _inside(m: Match, spans: Sequence[Match]) -> bool:
+    """The match lies wholly inside one of the spans (an idiom, a death told)."""
+    return any(s.start <= m.start and m.end <= s.end for s in spans)
+
+
 @dataclass(frozen=True)
 class RiskAssessment:
     tier: str = NONE
@@ -243,14 +248,11 @@ class RiskDetector:
         # A loss word inside an idiom is none ("the train was so slow, I nearly
         # died of boredom" asks about no train).
         loss = self._loss is not None and any(
-            not any(i.start <= m.start and m.end <= i.end for i in idioms)
-            for m in self._loss.find(tokens, self._loss.token_terms(tokens))
+            not _inside(m, idioms) for m in self._loss.find(tokens, self._loss.token_terms(tokens))
         )
         after_loss = self._means_after_a_loss(tokens) if loss else []
         matches += after_loss
-        risks = [
-            m for m in matches if m.label != IDIOM and not any(i.start <= m.start and m.end <= i.end for i in idioms)
-        ]
+        risks = [m for m in matches if m.label != IDIOM and not _inside(m, idioms)]
         if not risks:
             return RiskAssessment(idiom=any(i.pattern.kind == "literal" for i in idioms), loss=loss)
         # A place question beside a loss has no subject to resolve ("¿el edificio …?").
@@ -327,21 +329,25 @@ class RiskDetector:
         deaths = self._deaths.find(tokens, self._deaths.token_terms(tokens))
         if not deaths or _found(self._death_now, tokens):
             return []
-        return [m for m in risks if any(d.start <= m.start and m.end <= d.end for d in deaths)]
+        return [m for m in risks if _inside(m, deaths)]
 
     def _said_of_a_character(self, m: Match, tokens: Sequence[Token]) -> bool:
-        """A story's person, not a visitor ("my main character wants to die").
-        The nearest subject before the match decides, as in _resolve_subject."""
-        if not self._fictional_subjects or any(t.text in self._first_person for t in tokens[m.start : m.end + 1]):
-            return False
+        """A story's person, not a visitor ("my main character wants to die")."""
+        subjects = self._fictional_subjects | self._third_person_subjects
+        return self._subject_of(m, tokens, subjects) in self._fictional_subjects
+
+    def _subject_of(self, m: Match, tokens: Sequence[Token], subjects: frozenset) -> Optional[str]:
+        """The nearest of `subjects` before the match, or None when the visitor
+        comes first. "my" does not count as first person there ("my friend"),
+        but it does inside the match ("kill my neighbour" is the visitor's)."""
+        if any(t.text in self._first_person for t in tokens[m.start : m.end + 1]):
+            return None
         for token in self._clause_before(m, tokens, SUBJECT_WINDOW):
-            if token.text in self._fictional_subjects:
-                return True
-            if token.text in self._third_person_subjects or (
-                token.text in self._first_person and token.text not in self._possessive
-            ):
-                return False
-        return False
+            if token.text in self._first_person and token.text not in self._possessive:
+                return None
+            if token.text in subjects:
+                return token.text
+        return None
 
     def _is_hard(self, m: Match, tokens: Sequence[Token], terms: Sequence[Any], about_topic: bool) -> bool:
         if m.pattern.kind == "soft" or (m.pattern.kind == "topic" and about_topic):
@@ -392,18 +398,10 @@ class RiskDetector:
 
     def _resolve_subject(self, m: Match, tokens: Sequence[Token]) -> Match:
         """'my brother took too many pills' is about someone else: third_person.
-
-        The nearest subject before the match decides; "my" does not count as
-        first person there ("my friend"), but it does inside the match ("kill
-        my neighbour" stays harm to others)."""
+        The nearest subject before the match decides (_subject_of): "my uncle
+        molested me" is the visitor's, "kill my neighbour" harm to others."""
         if m.label == THIRD_PERSON or THIRD_PERSON not in self.category_order:
             return m
-        # "my uncle molested me": the visitor is the one it happens to.
-        if any(t.text in self._first_person for t in tokens[m.start : m.end + 1]):
+        if self._subject_of(m, tokens, self._third_person_subjects) is None:
             return m
-        for token in self._clause_before(m, tokens, SUBJECT_WINDOW):
-            if token.text in self._first_person and token.text not in self._possessive:
-                return m
-            if token.text in self._third_person_subjects:
-                return Match(m.pattern, m.start, m.end, THIRD_PERSON)
-        return m
+        return Match(m.pattern, m.start, m.end, THIRD_PERSON)
