@@ -158,6 +158,10 @@ class PatternMatcher:
     def token_terms(self, tokens: Sequence[Token]) -> List[FrozenSet[Term]]:
         return [self._index.terms_of(t.text) | self._index.terms_of(t.lemma) for t in tokens]
 
+    def written_terms(self, tokens: Sequence[Token]) -> List[FrozenSet[Term]]:
+        """Terms of the words as written, not their lemmas: "want" without "wanted"."""
+        return [self._index.terms_of(t.text) for t in tokens]
+
     def find(self, tokens: Sequence[Token], terms: Sequence[FrozenSet[Term]]) -> List[Match]:
         texts = [t.text for t in tokens]
         found = []

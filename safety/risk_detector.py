@@ -61,6 +61,10 @@ def _found(matcher: Optional[PatternMatcher], tokens: Sequence[Token]) -> bool:
     return matcher is not None and bool(matcher.find(tokens, matcher.token_terms(tokens)))
 
 
+def _found_as_written(matcher: Optional[PatternMatcher], tokens: Sequence[Token]) -> bool:
+    return matcher is not None and bool(matcher.find(tokens, matcher.written_terms(tokens)))
+
+
 def _inside(m: Match, spans: Sequence[Match]) -> bool:
     """The match lies wholly inside one of the spans (an idiom, a death told)."""
     return any(s.start <= m.start and m.end <= s.end for s in spans)
@@ -369,15 +373,16 @@ class RiskDetector:
         start = m.start - len(_clause(reversed(tokens[max(0, m.start - CLAUSE_WINDOW) : m.start]), clause_breaks))
         end = m.end + len(_clause(tokens[m.end : m.end + CLAUSE_WINDOW], clause_breaks))
         clause = tokens[start:end]
-        # The next clause of the same sentence may date it ("my ex was
-        # abusive, but that was 6 years ago"); not the next sentence ("he hits
-        # me. I left him years ago").
+        # The next clause of the same sentence may date it or look back ("my
+        # ex was abusive, but that was 6 years ago", "wanted to die, got
+        # better"); not the next sentence ("he hits me. I left him years ago").
         rest = itertools.dropwhile(
             lambda t: t.text in clause_breaks and t.text not in SENTENCE_ENDS, tokens[end : end + CLAUSE_WINDOW]
         )
         following = _clause(rest, clause_breaks)
-        looks_back = _found(self._past, clause + following) or _found(self._looking_back, clause)
-        return looks_back and not _found(self._intent, tokens[start : m.end])
+        looks_back = _found(self._past, clause + following) or _found(self._looking_back, clause + following)
+        # Intent as written: "I want to die" is now, "in 2015 I wanted to die" is told.
+        return looks_back and not _found_as_written(self._intent, tokens[start : m.end])
 
     def _clause_before(self, m: Match, tokens: Sequence[Token], window: int) -> List[Token]:
         """The tokens just before a match, back to the start of its clause, nearest first."""

@@ -312,3 +312,19 @@ def test_someone_elses_risk_dated_long_ago_gets_the_resources_line(detector, tex
 )
 def test_a_past_may_be_dated_in_the_next_clause(detector, text, tier):
     assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A wish in the past tense is told ...
+        ("in 2019 I wanted to die, I'm well now", SOFT),
+        # ... in the present tense it is now, whatever the past around it.
+        ("in 2019 I was fine, I'm well now but I want to die", HARD),
+        # Something done yesterday or weeks ago is no past come through.
+        ("I was suicidal in 2018 and got better, but yesterday I bought a rope", HARD),
+        ("she had the baby 3 weeks ago, keeps saying we'd be better off without her", HARD),
+    ],
+)
+def test_a_past_is_told_in_the_past_tense_and_not_yesterday(detector, text, tier):
+    assert detector.assess(text).tier == tier
