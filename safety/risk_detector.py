@@ -366,9 +366,10 @@ class RiskDetector:
         return _found(self._past, tokens) and _found(self._looking_back, tokens) and not _found(self._returning, tokens)
 
     def told_as_past(self, m: Match, tokens: Sequence[Token], clause_breaks: frozenset) -> bool:
-        """The match's own clause looks back ("I was suicidal 10 years ago")
-        and states no intent: "years ago I was fine, now I want to die" and
-        "I survived an overdose in 2018 and I've just taken my pills" are no past.
+        """The match's own clause, or the next one of its sentence, looks back
+        ("I was suicidal 10 years ago") and the clause states no intent:
+        "years ago I was fine, now I want to die" and "I survived an overdose
+        in 2018 and I've just taken my pills" are no past.
         `tokens` may be another detector's (clause_breaks: that detector's)."""
         start = m.start - len(_clause(reversed(tokens[max(0, m.start - CLAUSE_WINDOW) : m.start]), clause_breaks))
         end = m.end + len(_clause(tokens[m.end : m.end + CLAUSE_WINDOW], clause_breaks))
@@ -379,8 +380,8 @@ class RiskDetector:
         rest = itertools.dropwhile(
             lambda t: t.text in clause_breaks and t.text not in SENTENCE_ENDS, tokens[end : end + CLAUSE_WINDOW]
         )
-        following = _clause(rest, clause_breaks)
-        looks_back = _found(self._past, clause + following) or _found(self._looking_back, clause + following)
+        around = clause + _clause(rest, clause_breaks)
+        looks_back = _found(self._past, around) or _found(self._looking_back, around)
         # Intent as written: "I want to die" is now, "in 2015 I wanted to die" is told.
         return looks_back and not _found_as_written(self._intent, tokens[start : m.end])
 
