@@ -57,12 +57,12 @@ def _clause(tokens: Iterable[Token], clause_breaks: frozenset) -> List[Token]:
     return clause
 
 
-def _found(matcher: Optional[PatternMatcher], tokens: Sequence[Token]) -> bool:
-    return matcher is not None and bool(matcher.find(tokens, matcher.token_terms(tokens)))
-
-
-def _found_as_written(matcher: Optional[PatternMatcher], tokens: Sequence[Token]) -> bool:
-    return matcher is not None and bool(matcher.find(tokens, matcher.written_terms(tokens)))
+def _found(matcher: Optional[PatternMatcher], tokens: Sequence[Token], as_written: bool = False) -> bool:
+    """Any of the matcher's patterns in the tokens; `as_written`: by the words' own forms, not their lemmas."""
+    if matcher is None:
+        return False
+    terms = matcher.written_terms(tokens) if as_written else matcher.token_terms(tokens)
+    return bool(matcher.find(tokens, terms))
 
 
 def _inside(m: Match, spans: Sequence[Match]) -> bool:
@@ -383,7 +383,7 @@ class RiskDetector:
         around = clause + _clause(rest, clause_breaks)
         looks_back = _found(self._past, around) or _found(self._looking_back, around)
         # Intent as written: "I want to die" is now, "in 2015 I wanted to die" is told.
-        return looks_back and not _found_as_written(self._intent, tokens[start : m.end])
+        return looks_back and not _found(self._intent, tokens[start : m.end], as_written=True)
 
     def _clause_before(self, m: Match, tokens: Sequence[Token], window: int) -> List[Token]:
         """The tokens just before a match, back to the start of its clause, nearest first."""
