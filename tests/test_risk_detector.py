@@ -188,6 +188,9 @@ def test_a_death_told_with_a_wish_to_follow_or_happening_now_keeps_the_crisis_re
     [
         # A parent asking about a child's gaming slang: the resources line ...
         ("my son says kms whenever he loses at minecraft, is that just slang?", SOFT),
+        ("my nephew types kms whenever he loses, is that normal?", SOFT),
+        ("a kid in my youth group says kms as a joke, how should I respond?", SOFT),
+        ("a kid in my group says kms as a joke but today she gave away her things", HARD),
         # ... unless something is happening now ...
         ("my son says kms when he loses at games but tonight he locked himself in the bathroom", HARD),
         ("she said kms after the test, i thought it was slang, now she is not answering her phone", HARD),
@@ -327,4 +330,21 @@ def test_a_past_may_be_dated_in_the_next_clause(detector, text, tier):
     ],
 )
 def test_a_past_is_told_in_the_past_tense_and_not_yesterday(detector, text, tier):
+    assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A past marked by an age, a school year, a span, or as "past" ...
+        ("I was suicidal at 16 and therapy helped me. I'm 30 and want to train as a counsellor", SOFT),
+        ("I self-harmed from 14 to 17, years clear now. is there a waitlist?", SOFT),
+        ("past self-harm, fine now. do you have evening slots?", SOFT),
+        # ... comes back all the same when it is back ...
+        ("I was suicidal at 16 and therapy helped me, but it's back tonight", HARD),
+        # ... and "left" looks back only at someone or a home left, not "the plan left".
+        ("22 years in the navy and the only plan left in my head is ending myself", HARD),
+    ],
+)
+def test_a_past_may_be_marked_by_an_age_a_span_or_the_word_past(detector, text, tier):
     assert detector.assess(text).tier == tier
