@@ -274,12 +274,21 @@ def slack_json(dm: str, **fields: Any) -> bytes:
     return json.dumps(slack_event(dm, **fields)).encode()
 
 
-def posted_to(fake_api, method: str, key: str, value: Any, count: int = 1, timeout: float = 20) -> List[Dict]:
-    """The bodies of calls to the fake API for one chat, waiting until there are `count`."""
+def posted_to(
+    fake_api, method: str, key: str, value: Any, count: int = 1, timeout: float = 20, settle: float = 0.5
+) -> List[Dict]:
+    """The bodies of calls to the fake API for one chat, waiting until there are
+    `count` and then until none has come for `settle` seconds: a turn's replies
+    are posted one by one, and a new conversation's first one is the notice, so
+    stopping at the first reply raced the answer (seen once in a full run)."""
     deadline = time.monotonic() + timeout
+    seen, last_change = -1, time.monotonic()
     while True:
         bodies = [c["body"] for c in fake_api.calls if c["method"] == method and str(c["body"].get(key)) == str(value)]
-        if len(bodies) >= count or time.monotonic() > deadline:
+        now = time.monotonic()
+        if len(bodies) != seen:
+            seen, last_change = len(bodies), now
+        if now > deadline or (len(bodies) >= count and now - last_change >= settle):
             return bodies
         time.sleep(0.1)
 
