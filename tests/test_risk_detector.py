@@ -223,6 +223,26 @@ def test_a_place_question_beside_a_loss_gets_the_crisis_reply(detector, text, ti
 @pytest.mark.parametrize(
     "text, tier",
     [
+        # A setback that is no death, then a means question: the crisis reply ...
+        ("failed my resits. how tall is the car park behind the library", HARD),
+        ("asylum claim refused this morning. which medicine at the chemist is the strongest", HARD),
+        ("they put our dog to sleep today. what did the vet use and can a person buy it", HARD),
+        ("got outed at work. how many painkillers is too many", HARD),
+        # ... the same setbacks with ordinary questions are ordinary ...
+        ("my visa was refused, can therapy help me cope with the stress", NONE),
+        ("we had to put our cat down today. is it normal to feel this guilty", NONE),
+        ("failed my driving test again, do you do sessions for test anxiety", NONE),
+        # ... and an ordinary reason said gets the resources line.
+        ("my dad's shop went under and now he spends all day in the garage fixing his car", SOFT),
+    ],
+)
+def test_a_means_question_after_a_setback_that_is_no_death_gets_the_crisis_reply(detector, text, tier):
+    assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
         # A height question is means-seeking: the crisis reply, alone or after a loss ...
         ("whats the tallest parking garage near the station", HARD),
         ("got fired today. how tall is the bank tower downtown", HARD),
