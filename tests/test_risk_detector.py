@@ -368,3 +368,18 @@ def test_a_past_is_told_in_the_past_tense_and_not_yesterday(detector, text, tier
 )
 def test_a_past_may_be_marked_by_an_age_a_span_or_the_word_past(detector, text, tier):
     assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A past come through, looked back on as a safety plan or coping skills that hold ...
+        ("i self-harmed in my teens but i have a safety plan now. do you take new clients?", SOFT),
+        ("used to be suicidal, my coping skills are good these days. cost per session?", SOFT),
+        ("had suicidal thoughts back in 2020, they're mostly gone. is therapy still worth it", SOFT),
+        # ... is no past when the plan does not hold tonight.
+        ("i used to have a safety plan but tonight i want to kill myself", HARD),
+    ],
+)
+def test_a_past_may_be_looked_back_on_as_a_safety_plan_that_holds(detector, text, tier):
+    assert detector.assess(text).tier == tier
