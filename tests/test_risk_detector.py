@@ -383,3 +383,20 @@ def test_a_past_may_be_marked_by_an_age_a_span_or_the_word_past(detector, text, 
 )
 def test_a_past_may_be_looked_back_on_as_a_safety_plan_that_holds(detector, text, tier):
     assert detector.assess(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Someone else's warning about a risky hobby is an idiom, in English and Spanish ...
+        ("my dad reckons i'll kill myself on that dirt bike haha. do you do sports psychology?", NONE),
+        ("mi abuela dice que me voy a matar en la patineta jaja", NONE),
+        ("mi hermana cree que el puenting me va a matar algun dia", NONE),
+        # ... not a place, not agreement with the warning, not a threat by someone.
+        ("my mum thinks i'll kill myself on the railway line and she's right", HARD),
+        ("my mum thinks i'm going to kill myself and she's right", HARD),
+        ("mi esposo dice que me va a matar con el carro", HARD),
+    ],
+)
+def test_someone_elses_warning_about_a_risky_hobby_is_an_idiom(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
