@@ -74,11 +74,10 @@ MEANING_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 WEIGHT_TIE = 0.003
 NLU_WRITER = "nlu"
 # Folds by writer for the out-of-fold scores. One fold per writer (51 fits) took
-# 40-50 minutes on two cores at 50 writers; 10 folds of ~8 writers each keep
-# the training to about 20 minutes at 99 writers and spent sets (53,738 lines)
-# and 32 at 131 (69,430 lines, with other work on the machine), each fold
-# trained on ~90 %.
-FOLDS = 10
+# 40-50 minutes on two cores at 50 writers; 10 folds had not finished after 36
+# minutes at 81,268 lines; 5 folds, each trained on ~80 %, with the final fit
+# beside them, took 19 (docs/safety.md).
+FOLDS = 5
 OUT_OF_FOLD_FILE = "out_of_fold.npz"
 
 
@@ -146,32 +145,41 @@ def fit_meaning(x, y: List[str]) -> MLPClassifier:
     with warnings.catch_warnings():
         # 60 passes is the cap that was measured, not a failure to converge worth a warning per fold.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(x, y)
+        # In float64: in float32 the softmax's near-zero probabilities and their
+        # gradients become subnormal numbers, which the CPU computes ~100x slower,
+        # so each pass got slower than the last (1.5 s, then 20 s by pass 9, on
+        # 78,909 lines) and a training ran past CI's 90 minutes. float64 has no
+        # subnormals at these sizes: 41 passes in 123 s, a steady ~3 s each.
+        return model.fit(np.asarray(x, dtype=np.float64), y)
 
 
 def risk_probability(model, x) -> np.ndarray:
     return 1.0 - model.predict_proba(x)[:, list(model.classes_).index(NONE_CLASS)]
 
 
-def out_of_fold_scores(
+def fit_heads(embeddings: np.ndarray, counts: sparse.csr_matrix, labels: List[str]):
+    """The meaning head, the n-grams' idf and the spelling head, fitted on these lines."""
+    idf = ngram_features.idf(counts)
+    return fit_meaning(embeddings, labels), idf, fit(ngram_features.weighted(counts, idf), labels)
+
+
+def fit_final_and_out_of_fold(
     embeddings: np.ndarray, counts: sparse.csr_matrix, y: List[str], groups: List[str]
-) -> Tuple[np.ndarray, np.ndarray]:
-    """Risk score (1 - P(none)) of each line by each head, from models that never saw its writer."""
+) -> Tuple[tuple, np.ndarray, np.ndarray]:
+    """The heads fitted on every line, and each line's risk score (1 - P(none))
+    by each head from heads that never saw its writer. The final fit and the
+    folds run side by side on the cores, the final (the longest) first."""
     y_arr, g_arr = np.array(y), np.array(groups)
-
-    def fold(test: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        train_rows = ~test
-        labels = list(y_arr[train_rows])
-        meaning = risk_probability(fit_meaning(embeddings[train_rows], labels), embeddings[test])
-        idf = ngram_features.idf(counts[train_rows])
-        spelling = fit(ngram_features.weighted(counts[train_rows], idf), labels)
-        return meaning, risk_probability(spelling, ngram_features.weighted(counts[test], idf))
-
     held_out = [np.isin(np.arange(len(y)), rows) for _, rows in GroupKFold(n_splits=FOLDS).split(y_arr, groups=g_arr)]
+    train_sets = [np.ones(len(y), dtype=bool)] + [~test for test in held_out]
+    final, *by_fold = Parallel(n_jobs=-1)(
+        delayed(fit_heads)(embeddings[rows], counts[rows], list(y_arr[rows])) for rows in train_sets
+    )
     by_meaning, by_spelling = np.zeros(len(y)), np.zeros(len(y))
-    for test, (meaning, spelling) in zip(held_out, Parallel(n_jobs=-1)(delayed(fold)(t) for t in held_out)):
-        by_meaning[test], by_spelling[test] = meaning, spelling
-    return by_meaning, by_spelling
+    for test, (meaning, idf, spelling) in zip(held_out, by_fold):
+        by_meaning[test] = risk_probability(meaning, embeddings[test])
+        by_spelling[test] = risk_probability(spelling, ngram_features.weighted(counts[test], idf))
+    return final, by_meaning, by_spelling
 
 
 def recall_at(scores: np.ndarray, is_risk: np.ndarray, counted: np.ndarray, max_false_alarms: float) -> float:
@@ -211,7 +219,9 @@ def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
     # The limits count the risk writers' lines (see the module docstring).
     counted = np.array([g != NLU_WRITER for g in groups])
 
-    by_meaning, by_spelling = out_of_fold_scores(embeddings, counts, list(labels), list(groups))
+    (meaning, idf, spelling), by_meaning, by_spelling = fit_final_and_out_of_fold(
+        embeddings, counts, list(labels), list(groups)
+    )
     recall_by_weight = {
         w: recall_at(w * by_meaning + (1 - w) * by_spelling, is_risk, counted, HARD_MAX_FALSE_ALARMS)
         for w in MEANING_WEIGHTS
@@ -227,9 +237,6 @@ def train(output: Path = DEFAULT_MODEL_DIR) -> Dict[str, object]:
             ("context", CONTEXT_MAX_FALSE_ALARMS),
         )
     }
-    meaning = fit_meaning(embeddings, list(labels))
-    idf = ngram_features.idf(counts)
-    spelling = fit(ngram_features.weighted(counts, idf), list(labels))
     assert list(meaning.classes_) == list(spelling.classes_)
     output.mkdir(parents=True, exist_ok=True)
     np.savez(

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from safety import language, multilingual_encoder
+from safety import language, multilingual_encoder, ngram_features
 from safety.assessment import RiskAssessor
 from safety.encoder import BUILT_MODEL_PATH, EncoderIntegrityError, SentenceEncoder, published_model_path
 from safety.linear_head import HiddenLayerHead
@@ -84,6 +84,42 @@ def test_the_served_meaning_head_gives_scikit_learns_probabilities():
     trained = MLPClassifier(hidden_layer_sizes=(16,), max_iter=300, random_state=0).fit(x, y)
     served = HiddenLayerHead.from_coefs(trained.coefs_, trained.intercepts_)
     np.testing.assert_allclose(served.probabilities(x), trained.predict_proba(x), rtol=1e-6, atol=1e-9)
+
+
+def test_the_risk_classifiers_perceptron_trains_in_float64():
+    # In float32 its passes slowed from 1.5 s to 20 s on subnormal numbers and
+    # a training ran past CI's 90 minutes (docs/safety.md).
+    from scripts.train_risk_classifier import fit_meaning
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 8)).astype(np.float32)
+    model = fit_meaning(x, list(np.where(x[:, 0] > 0, "suicide", "none")))
+    assert model.coefs_[0].dtype == np.float64
+
+
+def test_each_training_line_is_scored_by_heads_that_never_saw_its_writer():
+    # The thresholds and make eval-risk's writer figures rest on this: a
+    # writer's own marker word must not help its own lines' scores.
+    from scripts.train_risk_classifier import fit_final_and_out_of_fold, risk_probability
+
+    rng = np.random.default_rng(0)
+    texts, labels, groups = [], [], []
+    for writer in range(5):
+        for i in range(40):
+            risk = i % 2 == 0
+            # Writer 0 marks its risk lines with a word no other writer uses.
+            word = "zorblax" if writer == 0 and risk else "plain"
+            texts.append(f"{word} line {writer} {i // 2}")  # a risk line and a benign one share each number
+            labels.append("suicide" if risk else "none")
+            groups.append(f"writer{writer}")
+    embeddings = rng.normal(size=(len(texts), 8)).astype(np.float32)
+    counts = ngram_features.counts(texts)
+    (meaning, idf, spelling), _, by_spelling = fit_final_and_out_of_fold(embeddings, counts, labels, groups)
+    marked = [i for i, t in enumerate(texts) if t.startswith("zorblax")]
+    seen = risk_probability(spelling, ngram_features.weighted(counts[marked], idf))
+    # The final heads learnt the marker; the out-of-fold ones never saw it.
+    assert seen.mean() > 0.9
+    assert by_spelling[marked].mean() < seen.mean() - 0.3
 
 
 def test_a_message_encoded_twice_gets_its_own_vector_both_times():
