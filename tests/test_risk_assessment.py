@@ -114,7 +114,7 @@ def test_each_training_line_is_scored_by_heads_that_never_saw_its_writer():
             groups.append(f"writer{writer}")
     embeddings = rng.normal(size=(len(texts), 8)).astype(np.float32)
     counts = ngram_features.counts(texts)
-    (meaning, idf, spelling), _, by_spelling = fit_final_and_out_of_fold(embeddings, counts, labels, groups)
+    (_, idf, spelling), _, by_spelling = fit_final_and_out_of_fold(embeddings, counts, labels, groups)
     marked = [i for i, t in enumerate(texts) if t.startswith("zorblax")]
     seen = risk_probability(spelling, ngram_features.weighted(counts[marked], idf))
     # The final heads learnt the marker; the out-of-fold ones never saw it.
