@@ -404,3 +404,30 @@ def test_a_past_may_be_looked_back_on_as_a_safety_plan_that_holds(detector, text
 )
 def test_someone_elses_warning_about_a_risky_hobby_is_an_idiom(lexicon_step, text, tier):
     assert lexicon_step.lexicon(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Everyday talk the lexicon read as risk (blind set 33's false alarms,
+        # read after it was scored): a blood thinner's bruises, a heart attack
+        # told with its date, a dream, a documentary, a worker's question ...
+        ("mum's on warfarin and bruises easily, she's fine, but i worry about her living alone", NONE),
+        ("I had a heart attack last year and now I'm anxious all the time", NONE),
+        ("keep dreaming i fall off a tall building every night, what does it mean", NONE),
+        ("watched a documentary about a man who survived jumping off a bridge. do you do grief work", NONE),
+        ("i'm a chef so my hands are always nicked, would a therapist think i self harm?", NONE),
+        ("tuve un infarto el año pasado y ahora tengo mucha ansiedad", NONE),
+        ("mi ex me maltrataba pero eso fue hace mucho, ahora estoy a salvo", SOFT),
+        # ... while the same words told of now keep the crisis reply.
+        ("i bruise easily but these bruises he gave me last night are different", HARD),
+        ("I had a heart attack last year and now I have crushing chest pain", HARD),
+        ("i dream about jumping off the tallest building and tonight i'm going to do it", HARD),
+        ("i'm going to jump off a bridge like the man in that documentary", HARD),
+        ("i self harm and i'm scared a therapist would judge me", HARD),
+        ("creo que estoy teniendo un infarto ahora mismo", HARD),
+        ("mi ex me maltrataba hace mucho y ahora me encontró y me amenaza", HARD),
+    ],
+)
+def test_a_side_effect_a_dated_heart_attack_a_dream_or_a_documentary_is_no_emergency(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
