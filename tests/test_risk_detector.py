@@ -431,3 +431,23 @@ def test_someone_elses_warning_about_a_risky_hobby_is_an_idiom(lexicon_step, tex
 )
 def test_a_side_effect_a_dated_heart_attack_a_dream_or_a_documentary_is_no_emergency(lexicon_step, text, tier):
     assert lexicon_step.lexicon(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Blind set 34's false alarms, read after it was scored: old scars, a
+        # chest pain that was anxiety, a sister's "me va a matar", a job on a ledge ...
+        ("me hacia cortes de adolescente pero ya no, las cicatrices son viejas. puedo entrar al grupo?", SOFT),
+        ("el mes pasado tuve dolor de pecho y era ansiedad, el doctor dijo que el corazon esta bien", SOFT),
+        ("mi hermana me va a matar si llego tarde a su boda jajaja", NONE),
+        ("i'm a crane operator so i'm basically on a ledge all day haha, looking for help for my wife", NONE),
+        # ... while a return, a pain now, a threat or a jump keeps the crisis reply.
+        ("de adolescente me cortaba, las cicatrices son viejas, pero anoche me corté otra vez", HARD),
+        ("el mes pasado era ansiedad, pero ahora mismo me duele el pecho y no puedo respirar", HARD),
+        ("mi hermano me va a matar, me amenazó con un cuchillo", HARD),
+        ("i'm a roofer and i'm on the roof now and i'm going to jump", HARD),
+    ],
+)
+def test_old_scars_a_pain_that_was_anxiety_a_siblings_threat_in_jest_and_a_job_on_a_ledge(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
