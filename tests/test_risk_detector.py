@@ -425,6 +425,8 @@ def test_someone_elses_warning_about_a_risky_hobby_is_an_idiom(lexicon_step, tex
         ("i dream about jumping off the tallest building and tonight i'm going to do it", HARD),
         ("i'm going to jump off a bridge like the man in that documentary", HARD),
         ("i self harm and i'm scared a therapist would judge me", HARD),
+        ("i'm scared my therapist will think i self harm, and i do, every night", HARD),
+        ("i had a heart attack last year and now i think i'm having another one", HARD),
         ("creo que estoy teniendo un infarto ahora mismo", HARD),
         ("mi ex me maltrataba hace mucho y ahora me encontró y me amenaza", HARD),
     ],
