@@ -421,6 +421,7 @@ def test_someone_elses_warning_about_a_risky_hobby_is_an_idiom(lexicon_step, tex
         ("mi ex me maltrataba pero eso fue hace mucho, ahora estoy a salvo", SOFT),
         # ... while the same words told of now keep the crisis reply.
         ("i bruise easily but these bruises he gave me last night are different", HARD),
+        ("she's on warfarin, and the bruises he gives her are not from that", HARD),
         ("I had a heart attack last year and now I have crushing chest pain", HARD),
         ("i dream about jumping off the tallest building and tonight i'm going to do it", HARD),
         ("i'm going to jump off a bridge like the man in that documentary", HARD),
