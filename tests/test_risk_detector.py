@@ -458,3 +458,22 @@ def test_a_side_effect_a_dated_heart_attack_a_dream_or_a_documentary_is_no_emerg
 )
 def test_old_scars_a_pain_that_was_anxiety_a_siblings_threat_in_jest_and_a_job_on_a_ledge(lexicon_step, text, tier):
     assert lexicon_step.lexicon(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A threat over a borrowed charger or eaten leftovers aimed at a sibling,
+        # a flatmate or a partner by name is the same joke as "he'll kill me if I
+        # spoil the finale" (blind set 34, read after it was scored) ...
+        ("i'm gonna kill my sister when she gets home, she borrowed my charger AGAIN 😂", NONE),
+        ("im gonna kill my roommate if she eats my leftovers one more time lol", NONE),
+        ("going to murder my husband if he spoils the finale again", NONE),
+        # ... while a threat with no trivial cause, or with a harm told beside it, stays.
+        ("i'm going to kill my sister when she gets home", HARD),
+        ("i'm going to kill my husband if he touches me again", HARD),
+        ("my dad said he'll kill me if i'm late and he hits me", HARD),
+    ],
+)
+def test_a_threat_at_a_sibling_or_flatmate_over_a_trivial_thing_is_a_joke(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
