@@ -57,6 +57,18 @@ ENGLISH_WORDS = frozenset(
 )
 
 
+# Two of these, fewer than two English words, and Spanish likelier than
+# English: the message is Spanish, whatever language the identifier puts
+# first. Spanish typed without accents reads as Italian or English to it ("ya
+# le regale mi moto a mi primo, no la voy a necesitar mas": Italian, 0.76),
+# and a Spanish visitor got the crisis reply in English (blind set 34). None
+# is a common English word ("soy", "me", "no", "a" are left out).
+SPANISH_WORDS = frozenset(
+    "que mi mis el los las del por para con una ya voy estoy pero muy mas más "
+    "como esta está tengo quiero porque nada nadie todo cuando donde".split()
+)
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -69,7 +81,10 @@ def _identifier() -> Any:
 def identify(text: str) -> str:
     """An ISO 639-1 code; English unless the message is clearly another language."""
     words = [w.lower() for w in _WORD.findall(text or "")]
-    if len(words) < MIN_WORDS or sum(w in ENGLISH_WORDS for w in words) >= 2:
+    english = sum(w in ENGLISH_WORDS for w in words)
+    if english < 2 and sum(w in SPANISH_WORDS for w in words) >= 2 and more_spanish_than_english(text):
+        return SPANISH
+    if len(words) < MIN_WORDS or english >= 2:
         return ENGLISH
     language, confidence = _identifier().classify(text)
     return language if confidence >= MIN_CONFIDENCE else ENGLISH

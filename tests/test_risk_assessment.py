@@ -367,6 +367,30 @@ def test_other_languages_are_recognised():
     assert language.identify("Bonjour, je cherche un thérapeute pour mon fils") == "fr"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Spanish typed without accents, which the identifier puts first as
+        # Italian or English (blind set 34's crisis reply that came in English).
+        "ya le regale mi moto a mi primo, no la voy a necesitar mas",
+        "tengo 15 y me corto, nadie sabe",
+        "esta noche le doy una paliza a mi esposa hasta que aprenda",
+    ],
+)
+def test_spanish_without_accents_is_read_as_spanish(assessor, text):
+    assert language.identify(text) == "es"
+    assert assessor.assess(text).language == "es"
+
+
+def test_a_spanish_name_or_word_in_english_stays_english():
+    for text in (
+        "my therapist maria said mi casa es su casa lol",
+        "i work at el pollo loco and the shifts are killing me",
+        "is the office near the plaza del sol",
+    ):
+        assert language.identify(text) == "en", text
+
+
 def test_a_plan_a_few_turns_after_a_veiled_signal_gets_the_crisis_reply(assessor):
     # ("I've settled it, I know what I'm going to do" gets the crisis reply on its own.)
     first = assessor.assess("I've made up my mind about things")
