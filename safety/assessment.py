@@ -96,7 +96,7 @@ class RiskAssessor:
         # The Spanish lexicon as sure as the English one: the reply is in
         # Spanish ("quiero suicidarme", two words, is English to the identifier).
         spanish_found = spanish.tier != NONE and spanish.tier == found.tier
-        language = SPANISH if spanish_found else languages.identify(text)
+        language = SPANISH if spanish_found else languages.identify(text, spanish_likelier=is_spanish)
         idiom, loss = english.idiom or spanish.idiom, english.loss or spanish.loss
         return replace(found, language=language, idiom=idiom, loss=loss)
 

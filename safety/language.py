@@ -9,7 +9,7 @@ least MIN_WORDS words and the identifier is at least MIN_CONFIDENCE sure.
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Optional
 
 ENGLISH, SPANISH = "en", "es"
 MIN_WORDS = 3
@@ -78,12 +78,17 @@ def _identifier() -> Any:
     return identifier
 
 
-def identify(text: str) -> str:
-    """An ISO 639-1 code; English unless the message is clearly another language."""
+def identify(text: str, spanish_likelier: Optional[bool] = None) -> str:
+    """An ISO 639-1 code; English unless the message is clearly another language.
+
+    spanish_likelier: more_spanish_than_english(text), when the caller has it."""
     words = [w.lower() for w in _WORD.findall(text or "")]
     english = sum(w in ENGLISH_WORDS for w in words)
-    if english < 2 and sum(w in SPANISH_WORDS for w in words) >= 2 and more_spanish_than_english(text):
-        return SPANISH
+    if english < 2 and sum(w in SPANISH_WORDS for w in words) >= 2:
+        if spanish_likelier is None:
+            spanish_likelier = more_spanish_than_english(text)
+        if spanish_likelier:
+            return SPANISH
     if len(words) < MIN_WORDS or english >= 2:
         return ENGLISH
     language, confidence = _identifier().classify(text)
