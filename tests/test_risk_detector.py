@@ -493,3 +493,20 @@ def test_a_threat_at_a_sibling_or_flatmate_over_a_trivial_thing_is_a_joke(lexico
 )
 def test_a_poison_in_someones_drink_is_a_threat(lexicon_step, text, tier):
     assert lexicon_step.lexicon(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A training or a policy named after its topic is no disclosure (a
+        # teacher in blind set 35, read after it was scored) ...
+        ("teacher here, we had suicide prevention training today. it was really good actually", NONE),
+        ("i got suicide first aid training at work, can i volunteer with you?", NONE),
+        # ... while the visitor's own thoughts, told beside it, stay.
+        ("we had suicide prevention training today and now i want to kill myself", HARD),
+        ("we had suicide training and i keep having suicidal thoughts since", HARD),
+        ("i have suicide thoughts every night", HARD),
+    ],
+)
+def test_a_training_named_after_suicide_is_no_disclosure(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
