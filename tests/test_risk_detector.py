@@ -510,3 +510,19 @@ def test_a_poison_in_someones_drink_is_a_threat(lexicon_step, text, tier):
 )
 def test_a_training_named_after_suicide_is_no_disclosure(lexicon_step, text, tier):
     assert lexicon_step.lexicon(text).tier == tier
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A chest that gets tight before every presentation is a habit of
+        # nerves (blind set 35, read after it was scored) ...
+        ("My chest gets tight before presentations. GP checked my heart, it's fine. Can therapy help with that?", NONE),
+        ("my chest always gets tight whenever i have meetings with my manager", NONE),
+        # ... while a chest that is tight now, or hurts beside it, stays an emergency.
+        ("my chest is tight and my left arm is numb, i'm in a meeting", HARD),
+        ("my chest gets tight before meetings and right now it hurts so bad and i cant breathe", HARD),
+    ],
+)
+def test_a_chest_that_gets_tight_before_presentations_is_no_emergency(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
