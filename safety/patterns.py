@@ -94,10 +94,11 @@ class Match:
 class TermIndex:
     """Finds, for one token, every lexicon term it satisfies (cached per form)."""
 
-    def __init__(self, terms: Iterable[Term]) -> None:
+    def __init__(self, terms: Iterable[Term], fuzzy: bool = True) -> None:
         terms = set(terms)
         self._literals = {v for kind, v in terms if kind == "lit"}
-        self._fuzzy = sorted(v for v in self._literals if _allowed_edits(v))
+        self._fuzzy = sorted(v for v in self._literals if fuzzy and _allowed_edits(v))
+        self._fuzzy_prefixes = fuzzy
         self._prefixes = sorted(v for kind, v in terms if kind == "pre")
         self._regexes = {v: re.compile(v) for kind, v in terms if kind == "re"}
         self.terms_of = lru_cache(maxsize=50_000)(self._terms_of)
@@ -109,7 +110,7 @@ class TermIndex:
         if form in self._literals:
             found.add(("lit", form))
         for prefix in self._prefixes:
-            if form.startswith(prefix) or self._fuzzy_prefix(form, prefix):
+            if form.startswith(prefix) or (self._fuzzy_prefixes and self._fuzzy_prefix(form, prefix)):
                 found.add(("pre", prefix))
         for source, regex in self._regexes.items():
             if regex.fullmatch(form):
@@ -146,9 +147,10 @@ class TermIndex:
 
 
 class PatternMatcher:
-    def __init__(self, patterns: Sequence[Pattern]) -> None:
+    def __init__(self, patterns: Sequence[Pattern], fuzzy: bool = True) -> None:
+        """fuzzy: long words also match their misspellings (see `_allowed_edits`)."""
         self._patterns = list(patterns)
-        self._index = TermIndex(term for p in self._patterns for term in p.terms)
+        self._index = TermIndex((term for p in self._patterns for term in p.terms), fuzzy=fuzzy)
         # Patterns indexed by the terms their first element can start with.
         self._by_first_term: Dict[Term, List[Pattern]] = {}
         for p in self._patterns:

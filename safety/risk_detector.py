@@ -160,13 +160,17 @@ class RiskDetector:
             for kind, key in (("hard", "hard"), ("topic", "topics"), ("question", "means_questions"), ("soft", "soft"))
             for source in spec.get(key, [])
         ]
-        patterns += [Pattern(source, IDIOM, "idiom", compile_pattern(source)) for source in lexicon.get("idioms", [])]
+        self._matcher = PatternMatcher(patterns)
+        idioms = [Pattern(source, IDIOM, "idiom", compile_pattern(source)) for source in lexicon.get("idioms", [])]
         # Literal uses a sentence encoder reads as risk ("I cut my hair"): they
         # also keep the classifier from the crisis reply (RiskAssessment.idiom).
-        patterns += [
+        idioms += [
             Pattern(source, IDIOM, "literal", compile_pattern(source)) for source in lexicon.get("literal_idioms", [])
         ]
-        self._matcher = PatternMatcher(patterns)
+        # Idioms only ever lower a verdict, so they match words as spelled: a
+        # misspelling's tolerance read "putting the gloves down" as the
+        # literal idiom "cutting … down" and kept a farewell from the crisis reply.
+        self._idioms = PatternMatcher(idioms, fuzzy=False)
         # A past the visitor has come through (the lexicon's resolved_past).
         resolved = lexicon.get("resolved_past", {})
         self._past, self._looking_back, self._returning, self._intent = (
@@ -246,7 +250,7 @@ class RiskDetector:
         tokens = self.tokens(text)
         terms = self._matcher.token_terms(tokens)
         matches = self._matcher.find(tokens, terms)
-        idioms = [m for m in matches if m.label == IDIOM]
+        idioms = self._idioms.find(tokens, self._idioms.token_terms(tokens))
         if idioms and any(t.text in self._idiom_cancel or t.lemma in self._idiom_cancel for t in tokens):
             idioms = []  # "burned myself with the iron on purpose": no kitchen accident
         # A loss word inside an idiom is none ("the train was so slow, I nearly
@@ -256,7 +260,7 @@ class RiskDetector:
         )
         after_loss = self._means_after_a_loss(tokens) if loss else []
         matches += after_loss
-        risks = [m for m in matches if m.label != IDIOM and not _inside(m, idioms)]
+        risks = [m for m in matches if not _inside(m, idioms)]
         if not risks:
             return RiskAssessment(idiom=any(i.pattern.kind == "literal" for i in idioms), loss=loss)
         # A place question beside a loss has no subject to resolve ("¿el edificio …?").

@@ -328,6 +328,16 @@ def test_only_literal_idioms_hold_the_classifier_back(assessor):
     assert not assessor.lexicon("up on the roof at work").idiom
 
 
+def test_an_idiom_is_matched_as_spelled_so_a_lookalike_word_never_holds_a_farewell_back(assessor):
+    # "putting" is one letter from "cutting": read as the literal idiom
+    # "cutting … down" (a diet), it kept this farewell at the resources line
+    # (blind set 36, read after it was scored).
+    farewell = "last msg from me. been a long fight, im putting the gloves down now"
+    assert not assessor.lexicon(farewell).idiom
+    assert assessor.assess(farewell).is_hard
+    assert assessor.lexicon("cutting down on sugar this month").idiom
+
+
 def test_the_spanish_writers_lines_are_read_as_spanish():
     # The crisis reply's language comes from here when the classifier, not the
     # Spanish lexicon, found the risk. Two-word lines are English by design.

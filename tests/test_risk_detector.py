@@ -526,3 +526,14 @@ def test_a_training_named_after_suicide_is_no_disclosure(lexicon_step, text, tie
 )
 def test_a_chest_that_gets_tight_before_presentations_is_no_emergency(lexicon_step, text, tier):
     assert lexicon_step.lexicon(text).tier == tier
+
+
+def test_idioms_match_words_as_spelled(lexicon_step):
+    # Idioms only lower a verdict, so a word one letter from an idiom's word
+    # is no match ("putting" is not "cutting": tests/test_risk_assessment.py);
+    # the idioms name the spellings they take instead.
+    assert lexicon_step.lexicon("gonna kill my brother if he eats my leftover mushroom pie again lol").tier == NONE
+    assert not lexicon_step.lexicon("charging cable died on the train, if i'm not online at 2 please wait").loss
+    # A place said now is no idiom because a friend is near: the idiom takes
+    # "friends" (meeting them there), and "friend" stays out of it.
+    assert lexicon_step.lexicon("i'm standing on the bridge and my friend doesn't know").tier == HARD
