@@ -537,3 +537,23 @@ def test_idioms_match_words_as_spelled(lexicon_step):
     # A place said now is no idiom because a friend is near: the idiom takes
     # "friends" (meeting them there), and "friend" stays out of it.
     assert lexicon_step.lexicon("i'm standing on the bridge and my friend doesn't know").tier == HARD
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Intent said formally or as a decision (blind set 36, read after it
+        # was scored, and the writers' lines the lexicon missed) ...
+        ("I wish to state plainly that I intend to seriously harm my former business partner, Mr. Kessler.", HARD),
+        ("i have decided to kill him", HARD),
+        ("Quietly, honestly: I intend to kill my neighbour.", HARD),
+        # ... not a record to beat.
+        ("i'm determined to beat my personal best this year", NONE),
+    ],
+)
+def test_intent_said_formally_is_a_threat(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
+
+
+def test_a_decision_to_die_is_no_threat_to_others(lexicon_step):
+    assert lexicon_step.lexicon("i've decided to kill myself before my birthday").categories == ("suicide",)
