@@ -557,3 +557,19 @@ def test_intent_said_formally_is_a_threat(lexicon_step, text, tier):
 
 def test_a_decision_to_die_is_no_threat_to_others(lexicon_step):
     assert lexicon_step.lexicon("i've decided to kill myself before my birthday").categories == ("suicide",)
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # A definition asked, or the word explained to a child, is a topic
+        # (blind set 36, read after it was scored) ...
+        ("what counts as emotional abuse? trying to understand a relationship i was in at uni", SOFT),
+        ("cómo le explico a mi hijo qué es el suicidio? lo escuchó en la escuela", SOFT),
+        # ... while a statement beside it stays.
+        ("he abuses me every day, what counts as abuse legally?", HARD),
+        ("no sé cómo explicarle a mi mamá que quiero suicidarme", HARD),
+    ],
+)
+def test_a_definition_asked_or_a_word_explained_is_a_topic(lexicon_step, text, tier):
+    assert lexicon_step.lexicon(text).tier == tier
