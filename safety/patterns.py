@@ -7,8 +7,9 @@ A pattern is a sequence of elements separated by spaces:
   [0-9]+        a token matching that regular expression (starts with "[")
   for_good      an alternative of several consecutive tokens
   ~  ~~         a gap of 0 to 3 / 0 to 8 tokens (never across a sentence end)
-Long literal words also match misspellings (see `_allowed_edits`), and a
-masked token ("k*ll") matches a word of the same length with `*` as any letter.
+Long literal words also match misspellings (see `_allowed_edits`) unless the
+matcher is built with fuzzy=False, and a masked token ("k*ll") matches a word
+of the same length with `*` as any letter.
 """
 
 import re
