@@ -98,8 +98,8 @@ class TermIndex:
     def __init__(self, terms: Iterable[Term], fuzzy: bool = True) -> None:
         terms = set(terms)
         self._literals = {v for kind, v in terms if kind == "lit"}
+        self._misspellings_match = fuzzy
         self._fuzzy = sorted(v for v in self._literals if fuzzy and _allowed_edits(v))
-        self._fuzzy_prefixes = fuzzy
         self._prefixes = sorted(v for kind, v in terms if kind == "pre")
         self._regexes = {v: re.compile(v) for kind, v in terms if kind == "re"}
         self.terms_of = lru_cache(maxsize=50_000)(self._terms_of)
@@ -111,7 +111,7 @@ class TermIndex:
         if form in self._literals:
             found.add(("lit", form))
         for prefix in self._prefixes:
-            if form.startswith(prefix) or (self._fuzzy_prefixes and self._fuzzy_prefix(form, prefix)):
+            if form.startswith(prefix) or (self._misspellings_match and self._fuzzy_prefix(form, prefix)):
                 found.add(("pre", prefix))
         for source, regex in self._regexes.items():
             if regex.fullmatch(form):
